@@ -1,0 +1,197 @@
+import type { Dispatcher } from 'undici';
+import type { Target } from '../target/resolve.js';
+import { AuthError, AuthProvider } from './auth.js';
+import { createDispatcher } from './dispatcher.js';
+import type { Exchange, TransportFailure } from './exchange.js';
+import { Redactor } from './redact.js';
+import { describeTransportError } from './transport-error.js';
+
+export const SCIM_MEDIA_TYPE = 'application/scim+json';
+
+export type QueryInput = string | [string, string][] | Record<string, string>;
+
+export interface ScimRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path relative to the base URL, e.g. `/Users` or `/Users/2819c223`. */
+  path: string;
+  query?: QueryInput;
+  headers?: Record<string, string>;
+  /** A JSON value (serialised) or a raw string (sent as is, e.g. malformed JSON on purpose). */
+  body?: unknown;
+  /** Override the configured credentials, e.g. a wrong token to see that the server refuses it. */
+  auth?: { bearer: string } | 'none';
+}
+
+export interface ScimResponse {
+  exchange: Exchange;
+  /** Absent when the request failed below HTTP (see `error`). */
+  status?: number;
+  headers: Record<string, string>;
+  /** The body parsed as JSON, redacted; undefined if empty or not JSON (see `jsonError`). */
+  json?: unknown;
+  jsonError?: string;
+  error?: TransportFailure;
+}
+
+export interface ClientOptions {
+  dispatcher?: Dispatcher;
+  redactor?: Redactor;
+  onExchange?: (e: Exchange) => void;
+}
+
+/**
+ * The SCIM client: builds URLs below the base URL (keeping its query string), authenticates, sends JSON as
+ * application/scim+json, never follows redirects, enforces timeouts and the size cap, and records every exchange,
+ * redacted. It never throws for a network problem: the failure is in the returned response.
+ */
+export class ScimClient {
+  readonly redactor: Redactor;
+  readonly exchanges: Exchange[] = [];
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly auth: AuthProvider;
+  private seq = 0;
+
+  constructor(
+    readonly target: Target,
+    private readonly opts: ClientOptions = {},
+  ) {
+    this.redactor = opts.redactor ?? new Redactor(target.secrets);
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher = opts.dispatcher ?? createDispatcher(target);
+    this.auth = new AuthProvider(target.auth, {
+      dispatcher: this.dispatcher,
+      redactor: this.redactor,
+      timeoutMs: target.timeoutMs,
+      record: (e) => this.record(e),
+    });
+  }
+
+  /** The absolute URL for a path and query, with the base URL's own query string first. */
+  url(path: string, query?: QueryInput): string {
+    const base = this.target.baseUrl;
+    const basePath = base.pathname.replace(/\/+$/, '');
+    const rel = path.startsWith('/') ? path : `/${path}`;
+    const parts = [base.search.replace(/^\?/, ''), formatQuery(query)].filter((p) => p.length > 0);
+    return `${base.origin}${basePath}${rel}${parts.length ? `?${parts.join('&')}` : ''}`;
+  }
+
+  async send(req: ScimRequest): Promise<ScimResponse> {
+    const url = this.url(req.path, req.query);
+    const headers: Record<string, string> = { accept: `${SCIM_MEDIA_TYPE}, application/json;q=0.9` };
+    for (const [name, value] of this.target.headers) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name.toLowerCase()] = value;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= SCIM_MEDIA_TYPE;
+    }
+    const started = Date.now();
+    const startedAt = new Date(started).toISOString();
+    const peer = this.target.baseUrl.host;
+
+    try {
+      if (req.auth === 'none') {
+        // no credentials
+      } else if (req.auth) {
+        headers.authorization = `Bearer ${req.auth.bearer}`;
+      } else {
+        const authorization = await this.auth.authorization();
+        if (authorization) headers.authorization = authorization;
+      }
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      const exchange = this.record({ startedAt, durationMs: Date.now() - started, request: this.recordRequest(req.method, url, headers, body), error: err.failure });
+      return { exchange, headers: {}, error: err.failure };
+    }
+
+    const recordedRequest = this.recordRequest(req.method, url, headers, body);
+    let status: number;
+    let resHeaders: Record<string, string | string[] | undefined>;
+    let buf: Buffer;
+    try {
+      // origin + path, not a URL object: a URL would percent-encode the literal quotes Entra sends.
+      const u = new URL(url);
+      const res = await this.dispatcher.request({
+        origin: u.origin,
+        path: url.slice(u.origin.length),
+        method: req.method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        signal: AbortSignal.timeout(this.target.timeoutMs),
+      });
+      status = res.statusCode;
+      resHeaders = res.headers;
+      try {
+        buf = Buffer.from(await res.body.arrayBuffer());
+      } catch (err) {
+        const failure = describeTransportError(err, peer, this.target.timeoutMs);
+        const exchange = this.record({
+          startedAt,
+          durationMs: Date.now() - started,
+          request: recordedRequest,
+          response: { status, headers: this.redactor.headers(resHeaders), body: '', sizeBytes: 0 },
+          error: failure,
+        });
+        return { exchange, status, headers: exchange.response!.headers, error: failure };
+      }
+    } catch (err) {
+      const failure = describeTransportError(err, peer, this.target.timeoutMs);
+      const exchange = this.record({ startedAt, durationMs: Date.now() - started, request: recordedRequest, error: failure });
+      return { exchange, headers: {}, error: failure };
+    }
+
+    const text = buf.toString('utf8');
+    const redactedHeaders = this.redactor.headers(resHeaders);
+    const exchange = this.record({
+      startedAt,
+      durationMs: Date.now() - started,
+      request: recordedRequest,
+      response: { status, headers: redactedHeaders, body: this.redactor.text(text), sizeBytes: buf.length },
+    });
+    const out: ScimResponse = { exchange, status, headers: redactedHeaders };
+    if (text.trim().length > 0) {
+      try {
+        out.json = this.redactor.json(JSON.parse(text) as unknown);
+      } catch (err) {
+        out.jsonError = `the body is not JSON: ${(err as Error).message.split('\n')[0]}`;
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private recordRequest(method: string, url: string, headers: Record<string, string>, body: string | undefined) {
+    return {
+      method,
+      url: this.redactor.url(url),
+      headers: this.redactor.headers(headers),
+      ...(body !== undefined ? { body: this.redactor.text(body) } : {}),
+    };
+  }
+
+  private record(e: Omit<Exchange, 'seq'>): Exchange {
+    const exchange: Exchange = { seq: ++this.seq, ...e };
+    this.exchanges.push(exchange);
+    this.opts.onExchange?.(exchange);
+    return exchange;
+  }
+}
+
+/**
+ * Query strings the way Entra writes them: spaces as `+`, double quotes literal, everything else that needs it
+ * percent-encoded (`GET /Users?filter=userName+eq+"8646d011-..."`).
+ */
+export function formatQuery(query: QueryInput | undefined): string {
+  if (query === undefined) return '';
+  if (typeof query === 'string') return query.replace(/^\?/, '');
+  const pairs = Array.isArray(query) ? query : Object.entries(query);
+  return pairs.map(([k, v]) => `${encodeEntra(k)}=${encodeEntra(v)}`).join('&');
+}
+
+function encodeEntra(s: string): string {
+  return encodeURIComponent(s).replace(/%20/g, '+').replace(/%22/g, '"');
+}

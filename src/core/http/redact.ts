@@ -1,0 +1,100 @@
+/**
+ * Redaction: no secret ever leaves scimcheck. Two layers, both applied to everything that is recorded or printed:
+ * - structural: values of credential headers, of credential-named JSON keys and URL query parameters;
+ * - literal: every occurrence of a known secret (token, password, client secret, access tokens fetched at run time),
+ *   also percent-encoded or base64 inside Basic credentials, wherever the server echoes it.
+ */
+export const REDACTED = '[REDACTED]';
+
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key']);
+const SECRET_KEY = /^(access_token|refresh_token|id_token|client_secret|password|secret|token|api[-_]?key|apikey|authorization|bearer)$/i;
+/** Shorter secrets cannot be searched for literally without mangling all output; structural redaction still applies. */
+export const MIN_LITERAL_SECRET = 4;
+
+export class Redactor {
+  private secrets: string[] = [];
+  private pattern: RegExp | undefined;
+
+  constructor(secrets: Iterable<string> = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  /** Registers a secret (e.g. an OAuth access token fetched during the run). */
+  add(secret: string): void {
+    if (!secret || secret.length < MIN_LITERAL_SECRET) return;
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')]);
+    for (const f of forms) if (!this.secrets.includes(f)) this.secrets.push(f);
+    // Longest first so that a secret containing another is replaced whole.
+    this.secrets.sort((a, b) => b.length - a.length);
+    this.pattern = new RegExp(this.secrets.map(escapeRegExp).join('|'), 'g');
+  }
+
+  /** Replaces every literal secret in a string. */
+  text(s: string): string {
+    return this.pattern ? s.replace(this.pattern, REDACTED) : s;
+  }
+
+  /** A header value: credential headers are hidden whole (keeping the scheme word), others literally. */
+  header(name: string, value: string): string {
+    const lower = name.toLowerCase();
+    if (SECRET_HEADERS.has(lower) || /token|secret|password|api-?key/i.test(lower)) {
+      const scheme = /^(Bearer|Basic|Digest|Negotiate|Token)\s+/i.exec(value);
+      return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
+    }
+    return this.text(value);
+  }
+
+  headers(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, v] of Object.entries(headers)) {
+      if (v === undefined) continue;
+      out[name] = this.header(name, Array.isArray(v) ? v.join(', ') : v);
+    }
+    return out;
+  }
+
+  /** A URL: credential-named query parameters and userinfo hidden, then literal secrets. */
+  url(raw: string): string {
+    let s = raw;
+    try {
+      const u = new URL(raw);
+      let changed = false;
+      if (u.password) {
+        u.password = 'REDACTED';
+        changed = true;
+      }
+      for (const key of [...u.searchParams.keys()]) {
+        if (SECRET_KEY.test(key) || /token|secret|password|signature|sig$/i.test(key)) {
+          u.searchParams.set(key, REDACTED);
+          changed = true;
+        }
+      }
+      if (changed) s = u.toString();
+    } catch {
+      // not an absolute URL: literal redaction only
+    }
+    return this.text(s);
+  }
+
+  /** Deep copy of a JSON value with credential-named keys hidden and literal secrets removed from strings. */
+  json<T>(value: T): T {
+    return this.walk(value) as T;
+  }
+
+  private walk(value: unknown): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.walk(v));
+    if (value && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        out[this.text(k)] = SECRET_KEY.test(k) && v !== null && v !== '' ? REDACTED : this.walk(v);
+      }
+      return out;
+    }
+    return value;
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
