@@ -1,0 +1,55 @@
+import { Command, Flags } from '@oclif/core';
+import { ExitCode, ScimcheckError } from '../core/errors.js';
+import { Redactor } from '../core/http/redact.js';
+import { chalkFor, decideColor } from '../core/report/color.js';
+import type { ChalkInstance } from 'chalk';
+
+/**
+ * What every scimcheck command shares: colour decided once, output that passes through the redactor, and errors
+ * turned into one line and an exit code (never a stack trace; SCIMCHECK_DEBUG=1 shows one).
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    color: Flags.boolean({ summary: 'Force colour on or off (default: on for a terminal, off when NO_COLOR is set).', allowNo: true, helpGroup: 'OUTPUT' }),
+  };
+
+  /** Secrets known so far; commands add the target's as soon as it is resolved. */
+  protected redactor = new Redactor();
+  protected ch: ChalkInstance = chalkFor(false);
+
+  protected setupOutput(colorFlag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): void {
+    this.ch = chalkFor(decideColor({ flag: colorFlag, env: process.env, isTTY: Boolean(stream.isTTY) }));
+  }
+
+  /** Writes a line to stdout, redacted. */
+  protected out(line = ''): void {
+    process.stdout.write(`${this.redactor.text(line)}\n`);
+  }
+
+  /** Writes a line to stderr, redacted. */
+  protected err(line: string): void {
+    process.stderr.write(`${this.redactor.text(line)}\n`);
+  }
+
+  protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<void> {
+    this.parsed = true; // a parse error is reported below; oclif need not warn that parse() was skipped
+    let code: number;
+    let message: string;
+    if (error instanceof ScimcheckError) {
+      code = error.exitCode;
+      message = error.message;
+    } else if (error.oclif?.exit !== undefined || error.name === 'CLIError' || /Parse|Flag|Arg/.test(error.constructor?.name ?? '')) {
+      // oclif's own usage errors: unknown flag, missing value, ...
+      if (error.oclif?.exit === 0) return;
+      code = ExitCode.Usage;
+      message = error.message.split('\n').filter((l) => l.trim() && !/^\s*See more help/.test(l)).map((l) => l.trim()).join(' ');
+    } else {
+      code = ExitCode.Failed;
+      message = `internal error: ${error.message} (run with SCIMCHECK_DEBUG=1 for details, and please report it)`;
+    }
+    this.err(`scimcheck: ${message}`);
+    if (process.env.SCIMCHECK_DEBUG && error.stack) this.err(error.stack);
+    if (this.jsonEnabled()) this.out(JSON.stringify({ error: { exitCode: code, message: this.redactor.text(message) } }, null, 2));
+    process.exitCode = code;
+  }
+}

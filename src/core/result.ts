@@ -1,0 +1,66 @@
+import { ExitCode } from './errors.js';
+import type { Exchange } from './http/exchange.js';
+
+export type Outcome = 'passed' | 'failed' | 'errored' | 'skipped';
+/** As RFC 2119 words it in the RFC section the check cites. */
+export type Severity = 'MUST' | 'SHOULD' | 'MAY';
+
+/** One check's verdict: the unit of every report. Part of the JSON result contract (README "JSON result"). */
+export interface CheckResult {
+  /** Stable: `suite/check`, e.g. `test-connection/users-filter-no-match`. */
+  id: string;
+  suite: string;
+  title: string;
+  severity: Severity;
+  /** Whether Microsoft Entra provisioning depends on this behaviour. */
+  entra: boolean;
+  /** The rule: `RFC 7644 §3.4.2`, or the Entra requirement. */
+  reference: string;
+  outcome: Outcome;
+  /** One line: why it passed, failed, errored or was skipped. */
+  message: string;
+  expected?: string;
+  actual?: string;
+  /** What Entra would show its admin, when it would fail. */
+  entraMessage?: string;
+  /** How to fix the server, for a failure. */
+  hint?: string;
+  durationMs: number;
+  /** Redacted request/response pairs that the verdict rests on. */
+  exchanges: Exchange[];
+}
+
+export interface Summary {
+  passed: number;
+  /** Failed checks that count: MUST checks (and SHOULD/MAY under --strict). */
+  failed: number;
+  errored: number;
+  skipped: number;
+  /** Failed SHOULD/MAY checks that do not count. */
+  warnings: number;
+  durationMs: number;
+}
+
+export function summarize(checks: CheckResult[], durationMs: number, strict = false): Summary {
+  const s: Summary = { passed: 0, failed: 0, errored: 0, skipped: 0, warnings: 0, durationMs };
+  for (const c of checks) {
+    if (c.outcome === 'failed') {
+      if (c.severity === 'MUST' || strict) s.failed++;
+      else s.warnings++;
+    } else {
+      s[c.outcome]++;
+    }
+  }
+  return s;
+}
+
+/**
+ * The exit code of a run: 3 when the target could not be reached, 1 when a counting check failed or a check could
+ * not be judged, else 0.
+ */
+export function exitCodeFor(checks: CheckResult[], summary: Summary): ExitCode {
+  const unreachable = checks.some((c) => c.outcome === 'errored' && c.exchanges.some((e) => e.error?.unreachable));
+  if (unreachable) return ExitCode.Unreachable;
+  if (summary.failed > 0 || summary.errored > 0) return ExitCode.Failed;
+  return ExitCode.Ok;
+}
