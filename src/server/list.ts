@@ -1,0 +1,191 @@
+/**
+ * Queries: GET /Users, GET /Groups, POST /.search (RFC 7644 §3.4.2, §3.4.3): filter, sort, paginate, project.
+ */
+import { compileFilter, FilterError, parseAttrRef, parseFilter, selectValues, type FilterNode } from '../core/scim/filter/index.js';
+import type { SchemaRegistry } from '../core/scim/registry.js';
+import type { AttributeDef, AttributeResolver } from '../core/scim/schema-types.js';
+import { badRequest, ScimHttpError } from './errors.js';
+import type { Faults } from './faults.js';
+import type { JsonObject } from './model.js';
+import { parseProjection, project } from './project.js';
+import { render } from './resources.js';
+import type { Store, Stored, TypeName } from './store.js';
+
+export const LIST_RESPONSE_URN = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const DEFAULT_COUNT = 100;
+export const MAX_RESULTS = 200;
+
+export interface ListQuery {
+  filter?: unknown;
+  startIndex?: unknown;
+  count?: unknown;
+  sortBy?: unknown;
+  sortOrder?: unknown;
+  attributes?: unknown;
+  excludedAttributes?: unknown;
+}
+
+export interface ListContext {
+  store: Store;
+  registry: SchemaRegistry;
+  faults: Faults;
+}
+
+export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery): JsonObject {
+  const { store, faults } = ctx;
+  const filterText = optionalString(q.filter, 'filter');
+  let ast: FilterNode | undefined;
+  if (filterText !== undefined && !faults.has('filter-ignored')) {
+    try {
+      ast = parseFilter(filterText, { schemaUrns: ctx.registry.schemaUrns() });
+    } catch (err) {
+      if (!(err instanceof FilterError)) throw err;
+      if (faults.has('filter-invalid-returns-500')) throw new ScimHttpError(500, 'internal error');
+      throw badRequest('invalidFilter', err.message);
+    }
+    if (faults.has('filter-and-unsupported') && someNode(ast, (n) => n.kind === 'and')) throw badRequest('invalidFilter', '"and" is not supported');
+    if (faults.has('filter-externalid-unsupported') && someNode(ast, (n) => 'attr' in n && n.attr.name.toLowerCase() === 'externalid')) {
+      throw badRequest('invalidFilter', 'filtering on externalId is not supported');
+    }
+  }
+
+  // Collect matches across the requested resource types.
+  const matches: { s: Stored; r: JsonObject }[] = [];
+  for (const type of types) {
+    const model = store.modelOf(type);
+    const resolve = resolverFor(ctx, type);
+    let test: ((r: JsonObject) => boolean) | undefined;
+    if (ast) {
+      const compiled = compileFilter(ast, resolve, { coreSchemaUrn: model.core.urn });
+      test = (r) => {
+        try {
+          return compiled(r);
+        } catch (err) {
+          if (err instanceof FilterError) throw badRequest('invalidFilter', err.message);
+          throw err;
+        }
+      };
+    }
+    const candidates = fastPath(ctx, type, ast) ?? store.all(type);
+    for (const s of candidates) {
+      if (type === 'User' && faults.has('soft-delete-hides-user') && s.data.active === false) continue;
+      const r = render(s, store);
+      if (!test || test(r)) matches.push({ s, r });
+    }
+  }
+
+  const sortBy = optionalString(q.sortBy, 'sortBy');
+  if (sortBy) sortMatches(ctx, matches, sortBy, optionalString(q.sortOrder, 'sortOrder'));
+
+  if (matches.length === 0 && filterText !== undefined && faults.has('filter-404-on-no-match')) {
+    throw new ScimHttpError(404, 'no resource matches the filter');
+  }
+
+  let startIndex = optionalInt(q.startIndex, 'startIndex') ?? 1;
+  if (startIndex < 1) startIndex = 1; // RFC 7644 §3.4.2.4: values below 1 are read as 1
+  let count = optionalInt(q.count, 'count') ?? DEFAULT_COUNT;
+  if (count < 0) count = 0; // negative is read as 0
+  count = Math.min(count, MAX_RESULTS);
+  const from = faults.has('pagination-off-by-one') && startIndex > 1 ? startIndex : startIndex - 1;
+  const page = faults.has('pagination-ignores-count') ? matches.slice(from) : matches.slice(from, from + count);
+
+  const attributes = faults.has('attributes-ignored') ? undefined : optionalString(q.attributes, 'attributes');
+  const excluded = faults.has('excluded-attributes-ignored') ? undefined : optionalString(q.excludedAttributes, 'excludedAttributes');
+  const resources = page.map(({ s, r }) => {
+    const model = store.modelOf(s.type);
+    return project(r, model, parseProjection(model, attributes, excluded));
+  });
+
+  return {
+    ...(faults.has('list-no-schemas') ? {} : { schemas: [LIST_RESPONSE_URN] }),
+    totalResults: faults.has('list-total-is-page-size') ? page.length : matches.length,
+    itemsPerPage: page.length,
+    startIndex,
+    Resources: resources,
+  };
+}
+
+/** The User resolver, with userName made case-exact under the `filter-case-sensitive` fault. */
+function resolverFor(ctx: ListContext, type: TypeName): AttributeResolver {
+  const base = ctx.registry.resolver(type);
+  if (type !== 'User' || !ctx.faults.has('filter-case-sensitive')) return base;
+  return (ref) => {
+    const def = base(ref);
+    return def && def.name === 'userName' && !ref.subAttr ? { ...def, caseExact: true } : def;
+  };
+}
+
+/** `userName eq "x"` / `displayName eq "x"` answered from the uniqueness index instead of a scan. */
+function fastPath(ctx: ListContext, type: TypeName, ast: FilterNode | undefined): Stored[] | undefined {
+  if (!ast || ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.attr.subAttr) return undefined;
+  const name = type === 'User' ? 'username' : 'displayname';
+  if (ast.attr.name.toLowerCase() !== name) return undefined;
+  if (ast.attr.urn && ctx.store.modelOf(type).schemaFor(ast.attr.urn) !== ctx.store.modelOf(type).core) return undefined;
+  const f = ctx.faults;
+  if (f.has('duplicate-username-allowed') || f.has('duplicate-group-allowed') || f.has('duplicate-username-case-sensitive') || f.has('filter-case-sensitive')) return undefined;
+  const hit = ctx.store.byName(type, ast.value);
+  return hit ? [hit] : [];
+}
+
+function someNode(n: FilterNode, pred: (n: FilterNode) => boolean): boolean {
+  if (pred(n)) return true;
+  switch (n.kind) {
+    case 'and':
+    case 'or':
+      return someNode(n.left, pred) || someNode(n.right, pred);
+    case 'not':
+      return someNode(n.expr, pred);
+    case 'valuePath':
+      return someNode(n.filter, pred);
+    default:
+      return false;
+  }
+}
+
+function sortMatches(ctx: ListContext, matches: { s: Stored; r: JsonObject }[], sortBy: string, order: string | undefined): void {
+  if (order !== undefined && !/^(ascending|descending)$/i.test(order)) throw badRequest('invalidValue', 'sortOrder must be "ascending" or "descending"');
+  let ref;
+  try {
+    ref = parseAttrRef(sortBy, { schemaUrns: ctx.registry.schemaUrns() });
+  } catch (err) {
+    throw badRequest('invalidValue', `sortBy: ${(err as Error).message}`);
+  }
+  const desc = order?.toLowerCase() === 'descending';
+  const keyed = matches.map((m) => {
+    const resolve = ctx.registry.resolver(m.s.type);
+    const def = resolve(ref);
+    return { m, key: sortKey(selectValues(m.r, { attr: ref }, resolve, { coreSchemaUrn: ctx.store.modelOf(m.s.type).core.urn }), def) };
+  });
+  keyed.sort((a, b) => {
+    // Unassigned values sort last in either order.
+    if (a.key === undefined || b.key === undefined) return a.key === b.key ? 0 : a.key === undefined ? 1 : -1;
+    const c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+    return desc ? -c : c;
+  });
+  matches.splice(0, matches.length, ...keyed.map((k) => k.m));
+}
+
+/** The value a resource sorts by: the primary (else first) value of a multi-valued attribute, typed. */
+function sortKey(values: unknown[], def: AttributeDef | undefined): string | number | undefined {
+  let v: unknown = values.find((x) => x && typeof x === 'object' && (x as JsonObject).primary === true) ?? values[0];
+  if (v && typeof v === 'object') v = (v as JsonObject).value;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (def?.type === 'dateTime') return Date.parse(String(v));
+  return def?.caseExact ? String(v) : String(v).toLowerCase();
+}
+
+function optionalString(v: unknown, name: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) v = v.join(',');
+  if (typeof v !== 'string') throw badRequest('invalidValue', `${name} must be a string`);
+  return v;
+}
+
+function optionalInt(v: unknown, name: string): number | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  const n = typeof v === 'number' ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isInteger(n)) throw badRequest('invalidValue', `${name} must be an integer`);
+  return n;
+}

@@ -1,0 +1,191 @@
+/**
+ * The in-memory resources of the reference server: stored form (see patch.ts), uniqueness indexes, group
+ * membership (for the User's read-only `groups`), versions for ETags, and a cache of each rendered resource.
+ */
+import { randomUUID } from 'node:crypto';
+import { ScimHttpError } from './errors.js';
+import type { Faults } from './faults.js';
+import type { JsonObject, TypeModel } from './model.js';
+
+export type TypeName = 'User' | 'Group';
+
+export interface Stored {
+  id: string;
+  type: TypeName;
+  data: JsonObject;
+  created: string;
+  lastModified: string;
+  version: number;
+  /** Rendered representation, rebuilt on change. */
+  rendered?: JsonObject;
+}
+
+export class Store {
+  private readonly maps: Record<TypeName, Map<string, Stored>> = { User: new Map(), Group: new Map() };
+  private readonly names: Record<TypeName, Map<string, string>> = { User: new Map(), Group: new Map() };
+  /** userId/groupId -> ids of the groups it is a direct member of. */
+  private readonly memberOf = new Map<string, Set<string>>();
+  private clock = 0;
+
+  constructor(
+    private readonly faults: Faults,
+    private readonly models: Record<TypeName, TypeModel>,
+    private readonly baseUrl: () => string,
+  ) {}
+
+  get(type: TypeName, id: string): Stored | undefined {
+    return this.maps[type].get(id);
+  }
+
+  all(type: TypeName): IterableIterator<Stored> {
+    return this.maps[type].values();
+  }
+
+  size(type: TypeName): number {
+    return this.maps[type].size;
+  }
+
+  exists(id: string): boolean {
+    return this.maps.User.has(id) || this.maps.Group.has(id);
+  }
+
+  /** Looks a resource up by its unique name (userName / displayName), as the uniqueness index sees it. */
+  byName(type: TypeName, name: string): Stored | undefined {
+    const id = this.names[type].get(this.nameKey(type, name));
+    return id ? this.maps[type].get(id) : undefined;
+  }
+
+  create(type: TypeName, data: JsonObject, id: string = randomUUID()): Stored {
+    this.checkUnique(type, data, undefined);
+    const now = this.now();
+    const s: Stored = { id, type, data, created: now, lastModified: now, version: 1 };
+    this.maps[type].set(id, s);
+    this.index(s, undefined);
+    return s;
+  }
+
+  replace(s: Stored, data: JsonObject): Stored {
+    this.checkUnique(s.type, data, s);
+    const before = s.data;
+    s.data = data;
+    s.lastModified = this.now();
+    s.version++;
+    s.rendered = undefined;
+    this.index(s, before);
+    return s;
+  }
+
+  delete(s: Stored): void {
+    this.maps[s.type].delete(s.id);
+    this.unindexName(s.type, s.data, s.id);
+    if (s.type === 'Group') this.setMembers(s.id, membersOf(s.data), []);
+    // Remove it from every group it belonged to.
+    for (const gid of this.memberOf.get(s.id) ?? []) {
+      const g = this.maps.Group.get(gid);
+      if (!g) continue;
+      const members = membersOf(g.data).filter((m) => m !== s.id);
+      const data = { ...g.data };
+      if (members.length) data.members = (g.data.members as JsonObject[]).filter((m) => m.value !== s.id);
+      else delete data.members;
+      g.data = data;
+      g.rendered = undefined;
+      g.version++;
+    }
+    this.memberOf.delete(s.id);
+  }
+
+  /** The groups a resource is a direct member of. */
+  groupsOf(id: string): Stored[] {
+    return [...(this.memberOf.get(id) ?? [])].map((g) => this.maps.Group.get(g)!).filter(Boolean);
+  }
+
+  /** A deep, stable copy of every resource, for tests that compare state before and after a run. */
+  snapshot(): { users: JsonObject[]; groups: JsonObject[] } {
+    const dump = (t: TypeName) => [...this.maps[t].values()].map((s) => structuredClone({ id: s.id, ...s.data }));
+    return { users: dump('User'), groups: dump('Group') };
+  }
+
+  location(type: TypeName, id: string): string {
+    return `${this.baseUrl()}/${type === 'User' ? 'Users' : 'Groups'}/${id}`;
+  }
+
+  etag(s: Stored): string {
+    return `W/"${s.version}"`;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private now(): string {
+    // Strictly increasing timestamps, so that meta.lastModified orders every change.
+    const t = Math.max(Date.now(), this.clock + 1);
+    this.clock = t;
+    return new Date(t).toISOString();
+  }
+
+  private nameAttr(type: TypeName): string {
+    return type === 'User' ? 'userName' : 'displayName';
+  }
+
+  private nameKey(type: TypeName, name: string): string {
+    if (type === 'User' && this.faults.has('duplicate-username-case-sensitive')) return name;
+    return name.toLowerCase();
+  }
+
+  private uniquenessOff(type: TypeName): boolean {
+    return type === 'User' ? this.faults.has('duplicate-username-allowed') : this.faults.has('duplicate-group-allowed');
+  }
+
+  private checkUnique(type: TypeName, data: JsonObject, self: Stored | undefined): void {
+    const name = data[this.nameAttr(type)];
+    if (typeof name !== 'string' || this.uniquenessOff(type)) return;
+    const holder = this.names[type].get(this.nameKey(type, name));
+    if (holder && holder !== self?.id) {
+      throw new ScimHttpError(409, `${this.nameAttr(type)} "${name}" is already taken by ${type === 'User' ? 'user' : 'group'} ${holder}`, 'uniqueness');
+    }
+  }
+
+  private index(s: Stored, before: JsonObject | undefined): void {
+    if (before) this.unindexName(s.type, before, s.id);
+    const name = s.data[this.nameAttr(s.type)];
+    if (typeof name === 'string') this.names[s.type].set(this.nameKey(s.type, name), s.id);
+    if (s.type === 'Group') this.setMembers(s.id, before ? membersOf(before) : [], membersOf(s.data));
+  }
+
+  private unindexName(type: TypeName, data: JsonObject, id: string): void {
+    const name = data[this.nameAttr(type)];
+    if (typeof name !== 'string') return;
+    const key = this.nameKey(type, name);
+    if (this.names[type].get(key) === id) this.names[type].delete(key);
+  }
+
+  private setMembers(groupId: string, before: string[], after: string[]): void {
+    const next = new Set(after);
+    for (const m of before) {
+      if (next.has(m)) continue;
+      this.memberOf.get(m)?.delete(groupId);
+      this.invalidate(m);
+    }
+    const prev = new Set(before);
+    for (const m of after) {
+      if (prev.has(m)) continue;
+      let set = this.memberOf.get(m);
+      if (!set) this.memberOf.set(m, (set = new Set()));
+      set.add(groupId);
+      this.invalidate(m);
+    }
+  }
+
+  private invalidate(id: string): void {
+    const s = this.maps.User.get(id) ?? this.maps.Group.get(id);
+    if (s) s.rendered = undefined;
+  }
+
+  modelOf(type: TypeName): TypeModel {
+    return this.models[type];
+  }
+}
+
+export function membersOf(data: JsonObject): string[] {
+  const m = data.members;
+  return Array.isArray(m) ? m.map((x) => (x as JsonObject).value as string) : [];
+}
