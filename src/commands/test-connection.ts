@@ -4,7 +4,8 @@ import { targetFlags, targetFlagValues } from '../cli/target-flags.js';
 import { testConnection } from '../core/connection/test-connection.js';
 import { ScimClient } from '../core/http/client.js';
 import { Redactor } from '../core/http/redact.js';
-import { checkDetails, checkLine, exchangeLines, summaryLine } from '../core/report/text.js';
+import { exchangeLines } from '../core/report/text.js';
+import { checkPrinter, printSummary, runReport } from '../cli/output.js';
 import { resolveTarget } from '../core/target/resolve.js';
 
 export default class TestConnection extends BaseCommand {
@@ -48,26 +49,11 @@ Exit codes: 0 passed, 1 a probe failed, 2 usage or configuration error, 3 target
         matchingAttribute: flags['matching-attribute'],
         groups: flags.groups,
         strict: flags.strict,
-        onCheck: json
-          ? undefined
-          : (c) => {
-              this.out(`  ${checkLine(c, this.ch, flags.strict)}`);
-              for (const l of checkDetails(c, this.ch)) this.out(l);
-            },
+        onCheck: checkPrinter((l) => this.out(l), this.ch, json, flags.strict),
       });
-      if (!json) {
-        this.out();
-        this.out(summaryLine(result.summary, this.ch));
-      }
+      printSummary((l) => this.out(l), this.ch, json, result.summary);
       process.exitCode = result.exitCode;
-      return this.redactor.json({
-        tool: { name: 'scimcheck', version: this.config.version },
-        command: 'test-connection',
-        target: { baseUrl },
-        exitCode: result.exitCode,
-        summary: result.summary,
-        checks: result.checks,
-      });
+      return this.redactor.json(runReport('test-connection', this.config.version, baseUrl, result));
     } finally {
       await client.close();
     }

@@ -1,0 +1,33 @@
+import type { ChalkInstance } from 'chalk';
+import type { CheckResult, Summary } from '../core/result.js';
+import type { ExitCode } from '../core/errors.js';
+import { checkDetails, checkLine, summaryLine } from '../core/report/text.js';
+
+/** The JSON result of a run (README "JSON result"): the same shape for every command that runs checks. */
+export interface RunReport {
+  tool: { name: 'scimcheck'; version: string };
+  command: string;
+  target: { baseUrl: string };
+  exitCode: ExitCode;
+  summary: Summary;
+  checks: CheckResult[];
+}
+
+export function runReport(command: string, version: string, baseUrl: string, r: { exitCode: ExitCode; summary: Summary; checks: CheckResult[] }): RunReport {
+  return { tool: { name: 'scimcheck', version }, command, target: { baseUrl }, exitCode: r.exitCode, summary: r.summary, checks: r.checks };
+}
+
+/** Line printer for checks as they finish (undefined under --json, where nothing but the JSON is printed). */
+export function checkPrinter(out: (line: string) => void, ch: ChalkInstance, json: boolean, strict = false): ((c: CheckResult) => void) | undefined {
+  if (json) return undefined;
+  return (c) => {
+    out(`  ${checkLine(c, ch, strict)}`);
+    for (const l of checkDetails(c, ch)) out(l);
+  };
+}
+
+export function printSummary(out: (line: string) => void, ch: ChalkInstance, json: boolean, summary: Summary): void {
+  if (json) return;
+  out('');
+  out(summaryLine(summary, ch));
+}
