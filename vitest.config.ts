@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 20_000,
     disableConsoleIntercept: true,
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -186,6 +186,7 @@ describe('test-connection over TLS', () => {
     pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keySize: 2048,
       algorithm: 'sha256',
+      clientCertificate: { cn: 'scimcheck-client' },
       extensions: [
         { name: 'basicConstraints', cA: true },
         { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
@@ -194,6 +195,22 @@ describe('test-connection over TLS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scimcheck-tls-'));
     caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, pems.cert);
+    writeFileSync(join(dir, 'client.pem'), pems.clientcert!);
+    writeFileSync(join(dir, 'client.key'), pems.clientprivate!);
+    clientDir = dir;
+  });
+  let clientDir: string;
+
+  it('presents a client certificate for mutual TLS with --cert and --key', async () => {
+    const s = await mini({ tls: { key: pems.private, cert: pems.cert, ca: pems.cert, requireClientCert: true } });
+    const without = await tc(s.url, ['--token', TOKEN, '--ca', caFile]);
+    expect(without.code).toBe(1);
+    expect(without.stdout).toContain(`problem   127.0.0.1:${s.port} closed the connection before the response was complete`);
+    expect(without.stdout).toContain('fix       The server closed the connection without answering. Over HTTPS this is often a server that requires a client certificate (mutual TLS): pass --cert and --key.');
+    expect(s.seen).toHaveLength(0);
+    const withCert = await tc(s.url, ['--token', TOKEN, '--ca', caFile, '--cert', join(clientDir, 'client.pem'), '--key', join(clientDir, 'client.key')]);
+    expect(withCert.code).toBe(0);
+    expect(s.seen).toHaveLength(3);
   });
 
   it('refuses a self-signed certificate without --ca (exit 3) and accepts it with --ca', async () => {
@@ -283,6 +300,15 @@ describe('secrets never appear in output', () => {
     }
     const r = await tc(s.url, ['--token', TOKEN, '--verbose']);
     expect(r.stdout).toContain('[REDACTED]');
+  });
+
+  it('hides a Basic password and its base64 form', async () => {
+    const password = 'basic-canary-pw-73d1';
+    const s = await mini({ token: undefined, acceptAuthorization: [`Basic ${Buffer.from(`svc:${password}`).toString('base64')}`], echoSecrets: true });
+    const r = await tc(s.url, ['--basic', `svc:${password}`, '--verbose']);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(password);
+    expect(r.stdout + r.stderr).not.toContain(Buffer.from(`svc:${password}`).toString('base64'));
   });
 
   it('in failure output too (a refused secret in the echoed 401 body)', async () => {

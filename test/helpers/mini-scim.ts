@@ -26,7 +26,8 @@ export interface MiniOptions {
   /** Delay before answering, in ms. */
   delayMs?: number;
   statusOverride?: number;
-  tls?: { key: string; cert: string };
+  /** HTTPS; with `ca` and `requireClientCert`, mutual TLS. */
+  tls?: { key: string; cert: string; ca?: string; requireClientCert?: boolean };
 }
 
 export interface SeenRequest {
@@ -58,7 +59,16 @@ export async function startMini(opts: MiniOptions = {}): Promise<MiniServer> {
       else go();
     });
   };
-  const server = opts.tls ? createHttps({ key: opts.tls.key, cert: opts.tls.cert }, handler) : createHttp(handler);
+  const server = opts.tls
+    ? createHttps(
+        {
+          key: opts.tls.key,
+          cert: opts.tls.cert,
+          ...(opts.tls.requireClientCert ? { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        handler,
+      )
+    : createHttp(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -310,6 +310,8 @@ function hintForTransport(code: string): string {
       return 'Check HTTPS_PROXY / HTTP_PROXY / NO_PROXY.';
     case 'AUTH':
       return 'Check the OAuth token URL, client id, client secret and scope.';
+    case 'RESET':
+      return 'The server closed the connection without answering. Over HTTPS this is often a server that requires a client certificate (mutual TLS): pass --cert and --key.';
     default:
       return 'See the exchange for details.';
   }
