@@ -1,4 +1,5 @@
 /** /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7643 §5-§7, RFC 7644 §4). */
+import { GROUP_SCHEMA_URN } from '../core/scim/core-schemas.js';
 import type { SchemaRegistry } from '../core/scim/registry.js';
 import type { Faults } from './faults.js';
 import { LIST_RESPONSE_URN, MAX_RESULTS } from './list.js';
@@ -36,6 +37,10 @@ export function schemaResources(registry: SchemaRegistry, baseUrl: string, fault
     .filter((s) => !(faults.has('discovery-missing-enterprise') && s.id === ENTERPRISE_URN))
     .map((s) => {
       const json = registry.toScimSchema(s, baseUrl) as unknown as JsonObject;
+      if (s.id === GROUP_SCHEMA_URN) {
+        // This server requires a group displayName (RFC 7643 §4.2), so its /Schemas says so.
+        json.attributes = (json.attributes as JsonObject[]).map((a) => (a.name === 'displayName' ? { ...a, required: true } : a));
+      }
       if (faults.has('discovery-nulls')) {
         // A typical serializer bug: optional characteristics written as null.
         for (const a of json.attributes as JsonObject[]) if (a.canonicalValues === undefined) a.canonicalValues = null;

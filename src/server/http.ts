@@ -69,7 +69,12 @@ function route(ctx: HttpContext, req: IncomingMessage, rawBody: string): Result 
   const url = new URL(req.url ?? '/', 'http://server');
   const method = req.method ?? 'GET';
   if (!url.pathname.startsWith(ctx.basePath)) throw new ScimHttpError(404, `nothing is served at ${url.pathname}; the SCIM root is ${ctx.basePath}`);
-  const segs = url.pathname.slice(ctx.basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
+  let segs: string[];
+  try {
+    segs = url.pathname.slice(ctx.basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    throw new ScimHttpError(404, `malformed percent-encoding in ${url.pathname}`);
+  }
   const [first, second, ...rest] = segs;
   if (rest.length > 0) throw new ScimHttpError(404, `unknown endpoint ${url.pathname}`);
   const base = ctx.baseUrl();
@@ -79,6 +84,11 @@ function route(ctx: HttpContext, req: IncomingMessage, rawBody: string): Result 
   if (first === '.search' && !second) {
     allow(method, ['POST']);
     return { status: 200, body: search(ctx, ['User', 'Group'], body()) };
+  }
+  const discovery = ['serviceproviderconfig', 'schemas', 'resourcetypes'].includes(first?.toLowerCase() ?? '');
+  if (discovery && url.searchParams.has('filter')) {
+    // RFC 7644 §4: discovery endpoints ignore query parameters, and a filter SHOULD be answered with 403.
+    throw new ScimHttpError(403, 'filtering is not supported on discovery endpoints');
   }
   switch (first?.toLowerCase()) {
     case 'serviceproviderconfig':
@@ -173,12 +183,13 @@ function onResource(ctx: HttpContext, type: TypeName, id: string, method: string
       return { status: 200, body: view(s), headers: { etag: store.etag(s) } };
     }
     case 'PATCH': {
-      const next = applyPatch(s.data, body(), {
-        model,
-        resolve: ctx.registry.resolver(type),
-        faults,
-        memberExists: (m) => store.exists(m),
-      });
+      let next;
+      try {
+        next = applyPatch(s.data, body(), { model, resolve: ctx.registry.resolver(type), faults, memberExists: (m) => store.exists(m) });
+      } catch (err) {
+        if (err instanceof RangeError) throw badRequest('invalidPath', 'the PATCH path is too complex to evaluate');
+        throw err;
+      }
       checkRequired(next, model, faults);
       store.replace(s, next);
       return { status: 200, body: view(s), headers: { etag: store.etag(s) } };

@@ -56,7 +56,13 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
     const resolve = resolverFor(ctx, type);
     let test: ((r: JsonObject) => boolean) | undefined;
     if (ast) {
-      const compiled = compileFilter(ast, resolve, { coreSchemaUrn: model.core.urn });
+      let compiled: (r: JsonObject) => boolean;
+      try {
+        compiled = compileFilter(ast, resolve, { coreSchemaUrn: model.core.urn });
+      } catch (err) {
+        if (err instanceof FilterError) throw badRequest('invalidFilter', err.message);
+        throw err;
+      }
       test = (r) => {
         try {
           return compiled(r);
@@ -157,8 +163,11 @@ function sortMatches(ctx: ListContext, matches: { s: Stored; r: JsonObject }[], 
     return { m, key: sortKey(selectValues(m.r, { attr: ref }, resolve, { coreSchemaUrn: ctx.store.modelOf(m.s.type).core.urn }), def) };
   });
   keyed.sort((a, b) => {
-    // Unassigned values sort last in either order.
-    if (a.key === undefined || b.key === undefined) return a.key === b.key ? 0 : a.key === undefined ? 1 : -1;
+    // Unassigned values sort last when ascending and first when descending (RFC 7644 §3.4.2.3).
+    if (a.key === undefined || b.key === undefined) {
+      if (a.key === b.key) return 0;
+      return (a.key === undefined ? 1 : -1) * (desc ? -1 : 1);
+    }
     const c = a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     return desc ? -c : c;
   });

@@ -18,9 +18,8 @@
  *   which is still the answer for any other filter.
  * - A remove through a value filter that matches nothing, or of an attribute that is absent, changes nothing and
  *   succeeds: §3.5.2.2 names no failure for it, and removal is idempotent (Entra may remove a member twice).
- * - Replace through a value filter without a sub-attribute (`addresses[type eq "work"]`) merges the given
- *   sub-attributes into each matching element: a matching element is a complex value, and §3.5.2.3 says a complex
- *   target keeps the sub-attributes the value does not name.
+ * - Replace through a value filter without a sub-attribute (`addresses[type eq "work"]`) replaces each matching
+ *   element whole (§3.5.2.3: "all matching record values SHALL be replaced"); add through it merges.
  * - `null` as a value means "unassigned" (RFC 7643 §2.5): replace with null removes the attribute, a null
  *   sub-attribute inside a complex value removes that sub-attribute, add with null adds nothing.
  * - Read-only sub-attributes inside a value (`manager.displayName`) are ignored like read-only attributes in a PUT body
@@ -369,7 +368,7 @@ class Patcher {
     }
     const t = loc.target;
     if (this.ignored(t)) return;
-    if (t.filter !== undefined) this.setFiltered(t, value);
+    if (t.filter !== undefined) this.setFiltered(op, t, value);
     else if (t.sub !== undefined) this.setSub(t, t.sub, value);
     else if (t.def.multiValued) this.setMulti(op, t, value);
     else if (t.def.type === 'complex') this.setComplex(t, value);
@@ -528,10 +527,10 @@ class Patcher {
   }
 
   /**
-   * A value filter: `emails[type eq "work"]` (merge an object into each match) or `emails[type eq "work"].value`
-   * (set that sub-attribute of each match).
+   * A value filter: `emails[type eq "work"]` (replace: each match is replaced by the value, RFC 7644 §3.5.2.3;
+   * add: the value is merged into each match) or `emails[type eq "work"].value` (set that sub-attribute of each match).
    */
-  private setFiltered(t: Target, value: unknown): void {
+  private setFiltered(op: OpName, t: Target, value: unknown): void {
     const list = this.list(t).map((el) => (isObject(el) ? { ...el } : el));
     const fresh = new Set<unknown>();
     let matched = 0;
@@ -541,6 +540,10 @@ class Patcher {
       matched++;
       const input = t.valueSub !== undefined ? { [t.valueSub.name]: value } : value;
       if (!isObject(input)) throw badRequest('invalidValue', `"${t.text}": the value must be an object of ${t.def.name} sub-attributes`);
+      if (op === 'replace' && t.valueSub === undefined) {
+        // "All matching record values SHALL be replaced": the old element's other sub-attributes go.
+        for (const k of Object.keys(el)) delete el[k];
+      }
       if (this.merge(t.def, el, input, t.text) && el.primary === true) fresh.add(el);
     }
     if (matched === 0 && value === null) return; // nothing to unassign

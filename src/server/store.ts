@@ -67,6 +67,8 @@ export class Store {
   replace(s: Stored, data: JsonObject): Stored {
     this.checkUnique(s.type, data, s);
     const before = s.data;
+    // A change that changes nothing keeps the version and lastModified (RFC 7644 §3.5.2.1, §3.14).
+    if (JSON.stringify(before) === JSON.stringify(data)) return s;
     s.data = data;
     s.lastModified = this.now();
     s.version++;
@@ -88,8 +90,7 @@ export class Store {
       if (members.length) data.members = (g.data.members as JsonObject[]).filter((m) => m.value !== s.id);
       else delete data.members;
       g.data = data;
-      g.rendered = undefined;
-      g.version++;
+      this.touch(g);
     }
     this.memberOf.delete(s.id);
   }
@@ -175,9 +176,16 @@ export class Store {
     }
   }
 
+  /** A resource whose representation changed as a side effect (its `groups`): new version, new lastModified. */
   private invalidate(id: string): void {
     const s = this.maps.User.get(id) ?? this.maps.Group.get(id);
-    if (s) s.rendered = undefined;
+    if (s) this.touch(s);
+  }
+
+  private touch(s: Stored): void {
+    s.rendered = undefined;
+    s.version++;
+    s.lastModified = this.now();
   }
 
   modelOf(type: TypeName): TypeModel {

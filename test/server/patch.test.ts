@@ -334,10 +334,18 @@ describe('replace (RFC 7644 §3.5.2.3)', () => {
     ]);
   });
 
-  it('emails[type eq "work"] with an object merges it into each match', () => {
-    const out = patch(u1(), [{ op: 'replace', path: 'emails[type eq "work"]', value: { value: 'w@x.org', display: 'W' } }]);
+  it('replace emails[type eq "work"] with an object replaces each match whole (RFC 7644 §3.5.2.3)', () => {
+    const out = patch(u1(), [{ op: 'replace', path: 'emails[type eq "work"]', value: { value: 'w@x.org', type: 'work', display: 'W' } }]);
     expect(out.emails).toStrictEqual([
-      { value: 'w@x.org', type: 'work', primary: true, display: 'W' },
+      { value: 'w@x.org', type: 'work', display: 'W' },
+      { value: 'a@b.c', type: 'home' },
+    ]);
+  });
+
+  it('add emails[type eq "work"] with an object merges it into each match', () => {
+    const out = patch(u1(), [{ op: 'add', path: 'emails[type eq "work"]', value: { display: 'W' } }]);
+    expect(out.emails).toStrictEqual([
+      { value: 'bjensen@example.com', type: 'work', primary: true, display: 'W' },
       { value: 'a@b.c', type: 'home' },
     ]);
   });

@@ -305,6 +305,63 @@ describe('queries (RFC 7644 §3.4.2)', () => {
   });
 });
 
+describe('fixes from the RFC review (each pinned)', () => {
+  const q = (path: string, params: Record<string, string>) => s.get(`${path}?${new URLSearchParams(params)}`);
+
+  it('answers 400 invalidFilter, not 500, for filters that parse but cannot apply (RFC 7644 §3.4.2.2)', async () => {
+    for (const filter of ['active gt true', 'name eq "x"', 'userName co null']) {
+      const r = await q('/Users', { filter });
+      expect([filter, r.status, r.body.scimType]).toEqual([filter, 400, 'invalidFilter']);
+    }
+    const search = await s.post('/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'active gt true' });
+    expect(search.status).toBe(400);
+  });
+
+  it('keeps version and lastModified when a PATCH changes nothing (RFC 7644 §3.5.2.1)', async () => {
+    const u = await newUser({ title: 'Same' });
+    const r = await s.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'Same' }));
+    expect(r.body.meta).toEqual(u.meta);
+  });
+
+  it('gives a user a new version when its groups change (RFC 7644 §3.14)', async () => {
+    const u = await newUser();
+    await s.post('/Groups', entraGroup(uniq('etag'), { members: [{ value: u.id }] }));
+    const r = await s.get(`/Users/${u.id}`, { 'if-none-match': u.meta.version });
+    expect(r.status).toBe(200);
+    expect(r.body.meta.version).toBe('W/"2"');
+    expect(Date.parse(r.body.meta.lastModified)).toBeGreaterThan(Date.parse(u.meta.lastModified));
+  });
+
+  it('sorts unassigned values last ascending and first descending (RFC 7644 §3.4.2.3)', async () => {
+    const a = await newUser({ nickName: 'sort-a', title: 'A' });
+    const b = await newUser({ nickName: 'sort-b' });
+    const c = await newUser({ nickName: 'sort-c', title: 'C' });
+    const order = async (sortOrder: string) =>
+      (await q('/Users', { filter: 'nickName sw "sort-"', sortBy: 'title', sortOrder })).body.Resources.map((r: { id: string }) => r.id);
+    expect(await order('ascending')).toEqual([a.id, c.id, b.id]);
+    expect(await order('descending')).toEqual([b.id, c.id, a.id]);
+  });
+
+  it('answers 403 to a filter on a discovery endpoint (RFC 7644 §4)', async () => {
+    for (const path of ['/Schemas', '/ResourceTypes', '/ServiceProviderConfig']) {
+      expect((await q(path, { filter: 'id eq "x"' })).status).toBe(403);
+    }
+  });
+
+  it('answers 404, not 500, to malformed percent-encoding, and 400 to a PATCH path too complex to evaluate', async () => {
+    expect((await s.get('/Users/%E0%A4%A')).status).toBe(404);
+    const u = await newUser();
+    const huge = `emails[${Array.from({ length: 10_000 }, (_, i) => `type eq "t${i}"`).join(' or ')}].value`;
+    const r = await s.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: huge, value: 'x@example.com' }));
+    expect(r.status).toBe(400);
+  });
+
+  it("says in /Schemas that a group displayName is required, as it enforces", async () => {
+    const g = (await s.get(`/Schemas/${GROUP_URN}`)).body;
+    expect(g.attributes.find((a: { name: string }) => a.name === 'displayName').required).toBe(true);
+  });
+});
+
 describe('seed data and endpoints', () => {
   it('holds the seeded tenant: 25 users and 2 groups of ten', async () => {
     const snap = server.snapshot();
