@@ -1,0 +1,390 @@
+/**
+ * The runner: executes suites against one ScimClient. Suites run concurrently (a pool of `concurrency`); the steps
+ * of a suite run in order. Every step becomes one CheckResult. A step whose prerequisite failed is `errored`
+ * (skipped when the prerequisite was skipped); a step the server's ServiceProviderConfig rules out is `skipped`.
+ * Every resource a suite creates is deleted when the suite ends, also when checks fail. Nothing here prints.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
+import { exitCodeFor, summarize, type CheckResult, type Summary } from '../result.js';
+import type { ExitCode } from '../errors.js';
+import { parsePath, selectValues } from '../scim/filter/index.js';
+import { SchemaRegistry } from '../scim/registry.js';
+import type { Capability, Dialect, Requires, Step, Suite } from '../suite/model.js';
+import { evaluate } from './expect.js';
+import { MissingCapture, render, type Scope } from './template.js';
+
+export type RunEvent =
+  | { type: 'suite-start'; suite: Suite }
+  | { type: 'check'; check: CheckResult }
+  | { type: 'suite-end'; suite: Suite; durationMs: number }
+  | { type: 'cleanup'; item: CleanupItem };
+
+export interface CleanupItem {
+  suite: string;
+  path: string;
+  status?: number;
+  ok: boolean;
+  message: string;
+}
+
+export interface RunOptions {
+  suites: Suite[];
+  client: ScimClient;
+  /** Which PATCH dialects to run (default both). */
+  dialects?: Dialect[];
+  /** Run only steps that send no write (and those that depend on nothing written). */
+  readOnly?: boolean;
+  concurrency?: number;
+  /** Check ids (`suite/step`) to run, with the steps they depend on. */
+  checks?: string[];
+  strict?: boolean;
+  runId?: string;
+  registry?: SchemaRegistry;
+  onEvent?: (e: RunEvent) => void;
+}
+
+export interface RunResult {
+  runId: string;
+  checks: CheckResult[];
+  summary: Summary;
+  exitCode: ExitCode;
+  cleanup: CleanupItem[];
+  suites: { id: string; title: string; durationMs: number }[];
+}
+
+interface Capabilities {
+  /** undefined: the server did not say (discovery failed); the checks then run. */
+  spc?: Partial<Record<Capability, boolean>>;
+  resourceTypes?: Set<string>;
+}
+
+export async function runSuites(opts: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const runId = opts.runId ?? randomBytes(4).toString('hex');
+  const registry = opts.registry ?? SchemaRegistry.core();
+  const dialects = opts.dialects ?? ['entra-legacy', 'entra'];
+  const selected = opts.checks ? closure(opts.suites, opts.checks) : undefined;
+  const caps = await discover(opts.client);
+  const checks: CheckResult[] = [];
+  const cleanup: CleanupItem[] = [];
+  const suiteTimes: RunResult['suites'] = [];
+  const emit = (e: RunEvent) => {
+    if (e.type === 'check') checks.push(e.check);
+    if (e.type === 'cleanup') cleanup.push(e.item);
+    opts.onEvent?.(e);
+  };
+
+  const queue = opts.suites.filter((s) => !selected || s.steps.some((st) => selected.has(`${s.id}/${st.key}`)));
+  const worker = async () => {
+    for (let suite = queue.shift(); suite; suite = queue.shift()) {
+      const t0 = Date.now();
+      emit({ type: 'suite-start', suite });
+      await runSuite(suite, { ...opts, runId, registry, dialects, selected, caps, emit });
+      const durationMs = Date.now() - t0;
+      suiteTimes.push({ id: suite.id, title: suite.title, durationMs });
+      emit({ type: 'suite-end', suite, durationMs });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length || 1)) }, worker));
+
+  // Report in a stable order: suites as given, steps as written.
+  const order = new Map<string, number>();
+  opts.suites.forEach((s, i) => s.steps.forEach((st, j) => order.set(`${s.id}/${st.key}`, i * 10_000 + j)));
+  checks.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const summary = summarize(checks, Date.now() - started, opts.strict);
+  return { runId, checks, summary, exitCode: exitCodeFor(checks, summary), cleanup, suites: suiteTimes };
+}
+
+/** ServiceProviderConfig and ResourceTypes, read once per run; failures leave the capabilities unknown. */
+async function discover(client: ScimClient): Promise<Capabilities> {
+  const caps: Capabilities = {};
+  const spc = await client.send({ method: 'GET', path: '/ServiceProviderConfig' });
+  if (spc.status === 200 && spc.json && typeof spc.json === 'object') {
+    const j = spc.json as Record<string, { supported?: unknown } | undefined>;
+    caps.spc = {};
+    for (const c of ['patch', 'filter', 'sort', 'etag', 'bulk', 'changePassword'] as Capability[]) {
+      const v = j[c]?.supported;
+      if (typeof v === 'boolean') caps.spc[c] = v;
+    }
+  }
+  const rts = await client.send({ method: 'GET', path: '/ResourceTypes' });
+  const list = (rts.json as { Resources?: { name?: unknown; id?: unknown }[] } | undefined)?.Resources;
+  if (rts.status === 200 && Array.isArray(list)) caps.resourceTypes = new Set(list.flatMap((r) => [String(r.name ?? ''), String(r.id ?? '')]));
+  return caps;
+}
+
+function unmet(req: Requires | undefined, caps: Capabilities): string | undefined {
+  for (const c of req?.capabilities ?? []) {
+    if (caps.spc && caps.spc[c] === false) return `the server's ServiceProviderConfig says ${c}.supported is false`;
+  }
+  for (const rt of req?.resourceTypes ?? []) {
+    if (caps.resourceTypes && !caps.resourceTypes.has(rt)) return `the server's /ResourceTypes does not list ${rt}`;
+  }
+  return undefined;
+}
+
+const isWrite = (s: Step) => !!s.request && s.request.method !== 'GET' && !(s.request.method === 'POST' && s.request.path.endsWith('/.search'));
+
+/** The capture names a step's templates use. */
+function capturesUsed(step: Step): string[] {
+  const names = new Set<string>();
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') for (const m of v.matchAll(/\{\{\s*captures\.([A-Za-z0-9_]+)/g)) names.add(m[1]!);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (walk(k), walk(x)));
+  };
+  walk([step.request, step.expect, step.cleanup]);
+  return [...names];
+}
+
+/** The steps a step depends on: explicit needs, the step whose response it judges, the last producers of its captures. */
+function dependencies(suite: Suite, index: number): string[] {
+  const step = suite.steps[index]!;
+  const deps = new Set<string>([...(step.needs ?? []), ...(step.response ? [step.response] : [])]);
+  for (const c of capturesUsed(step)) {
+    for (let i = index - 1; i >= 0; i--) {
+      if (suite.steps[i]!.capture?.[c] !== undefined) {
+        deps.add(suite.steps[i]!.key);
+        break;
+      }
+    }
+  }
+  return [...deps];
+}
+
+/** `--check` ids and everything they depend on, transitively. */
+function closure(suites: Suite[], ids: string[]): Set<string> {
+  const out = new Set<string>();
+  const want = [...ids];
+  while (want.length) {
+    const id = want.pop()!;
+    if (out.has(id)) continue;
+    const slash = id.indexOf('/');
+    const suite = suites.find((s) => s.id === id.slice(0, slash));
+    const index = suite?.steps.findIndex((s) => s.key === id.slice(slash + 1)) ?? -1;
+    if (!suite || index < 0) continue;
+    out.add(id);
+    for (const d of dependencies(suite, index)) want.push(`${suite.id}/${d}`);
+  }
+  return out;
+}
+
+interface SuiteCtx extends RunOptions {
+  runId: string;
+  registry: SchemaRegistry;
+  dialects: Dialect[];
+  selected: Set<string> | undefined;
+  caps: Capabilities;
+  emit: (e: RunEvent) => void;
+}
+
+async function runSuite(suite: Suite, ctx: SuiteCtx): Promise<void> {
+  const client = ctx.client;
+  const mark = `scimcheck-${ctx.runId}`;
+  const baseScope = { run: { id: ctx.runId, mark }, captures: new Map<string, unknown>(), vars: {} as Record<string, unknown> };
+  baseScope.vars = render(suite.vars, { ...baseScope, vars: {} }) as Record<string, unknown>;
+  const outcomes = new Map<string, CheckResult['outcome']>();
+  const responses = new Map<string, ScimResponse>();
+  const cleanups: string[] = [];
+  const suiteSkip = unmet(suite.requires, ctx.caps);
+
+  try {
+    for (const [index, step] of suite.steps.entries()) {
+      try {
+        await runStep(index, step);
+      } catch (err) {
+        // A bug in scimcheck (or a suite) must not end the run: this check is errored, the others go on.
+        const check: CheckResult = {
+          id: `${suite.id}/${step.key}`,
+          suite: suite.id,
+          title: step.title,
+          severity: step.severity,
+          entra: step.entra ?? false,
+          reference: step.reference,
+          outcome: 'errored',
+          message: `internal error: ${(err as Error).message}`,
+          durationMs: 0,
+          exchanges: [],
+        };
+        outcomes.set(step.key, 'errored');
+        ctx.emit({ type: 'check', check });
+      }
+    }
+  } finally {
+    await cleanUp();
+  }
+
+  async function runStep(index: number, step: Step): Promise<void> {
+    {
+      if (step.dialect && !ctx.dialects.includes(step.dialect)) return;
+      const id = `${suite.id}/${step.key}`;
+      if (ctx.selected && !ctx.selected.has(id)) return;
+      const scope: Scope = { ...baseScope, ...(step.dialect ? { dialect: step.dialect } : {}) };
+      const base = {
+        id,
+        suite: suite.id,
+        title: step.title,
+        severity: step.severity,
+        entra: step.entra ?? false,
+        reference: step.reference,
+        ...(step.dialect ? { dialect: step.dialect } : {}),
+      };
+      const finish = (c: Omit<CheckResult, keyof typeof base>) => {
+        const check = { ...base, ...c } as CheckResult;
+        outcomes.set(step.key, check.outcome);
+        ctx.emit({ type: 'check', check });
+      };
+      const skip = (message: string) => finish({ outcome: 'skipped', message, durationMs: 0, exchanges: [] });
+      const error = (message: string) => finish({ outcome: 'errored', message, durationMs: 0, exchanges: [] });
+
+      const why = suiteSkip ?? unmet(step.requires, ctx.caps);
+      if (why) {
+        skip(why);
+        return;
+      }
+      if (ctx.readOnly && isWrite(step)) {
+        skip(`read-only run: ${step.request!.method} writes to the server`);
+        return;
+      }
+      // Prerequisites
+      const deps = dependencies(suite, index);
+      const skippedDep = deps.find((d) => outcomes.get(d) === 'skipped' || (ctx.dialects && !outcomes.has(d) && isDialectOff(suite, d, ctx.dialects)));
+      if (skippedDep) {
+        skip(`it depends on ${suite.id}/${skippedDep}, which was skipped`);
+        return;
+      }
+      const failedNeed = (step.needs ?? []).find((d) => outcomes.get(d) !== 'passed');
+      if (failedNeed) {
+        error(`prerequisite ${suite.id}/${failedNeed} did not pass (${outcomes.get(failedNeed) ?? 'not run'})`);
+        return;
+      }
+
+      const t0 = Date.now();
+      let res: ScimResponse | undefined;
+      try {
+        if (step.response) {
+          res = responses.get(step.response);
+          if (!res) {
+            error(`prerequisite ${suite.id}/${step.response} has no response to judge`);
+            return;
+          }
+        } else {
+          res = await client.send(buildRequest(step, scope));
+          responses.set(step.key, res);
+        }
+      } catch (err) {
+        if (err instanceof MissingCapture) {
+          const producer = deps.find((d) => suite.steps.find((s) => s.key === d)?.capture?.[err.capture] !== undefined);
+          error(`it needs captures.${err.capture}${producer ? `, which ${suite.id}/${producer} did not produce (${outcomes.get(producer) ?? 'not run'})` : ''}`);
+          return;
+        }
+        throw err;
+      }
+
+      // Captures and cleanup registration happen whatever the verdict: later steps and cleanup need them.
+      if (!step.response) {
+        for (const [name, source] of Object.entries(step.capture ?? {})) {
+          const v = captureValue(res, source, ctx.registry);
+          if (v !== undefined) baseScope.captures.set(name, v);
+        }
+        if (step.cleanup) {
+          try {
+            const path = render(step.cleanup, scope);
+            if (!cleanups.includes(path)) cleanups.push(path);
+          } catch (err) {
+            if (!(err instanceof MissingCapture)) throw err;
+          }
+        }
+      }
+
+      if (res.error && res.status === undefined) {
+        finish({ outcome: 'errored', message: res.error.message, durationMs: Date.now() - t0, exchanges: [res.exchange] });
+        return;
+      }
+      if (res.error) {
+        finish({ outcome: 'errored', message: `${res.status}: ${res.error.message}`, durationMs: Date.now() - t0, exchanges: [res.exchange] });
+        return;
+      }
+      let failures;
+      try {
+        failures = step.expect ? evaluate(res, render(step.expect, scope), ctx.registry) : [];
+      } catch (err) {
+        if (err instanceof MissingCapture) {
+          error(`its expectations need captures.${err.capture}, which no earlier step produced`);
+          return;
+        }
+        throw err;
+      }
+      const durationMs = step.response ? 0 : Date.now() - t0;
+      if (failures.length === 0) {
+        finish({ outcome: 'passed', message: `${res.status}`, durationMs, exchanges: [res.exchange] });
+      } else {
+        const first = failures[0]!;
+        const more = failures.length > 1 ? ` (+${failures.length - 1} more: ${failures.slice(1).map((f) => f.what).join(', ')})` : '';
+        finish({
+          outcome: 'failed',
+          message: `${first.what}: expected ${first.expected}, got ${first.actual}${more}`,
+          expected: first.expected,
+          actual: first.actual,
+          ...(step.hint ? { hint: step.hint } : {}),
+          durationMs,
+          exchanges: [res.exchange],
+        });
+      }
+    }
+  }
+
+  async function cleanUp(): Promise<void> {
+    for (const path of cleanups.reverse()) {
+      const r = await client.send({ method: 'DELETE', path });
+      const ok = r.status !== undefined && ((r.status >= 200 && r.status < 300) || r.status === 404);
+      ctx.emit({
+        type: 'cleanup',
+        item: { suite: suite.id, path, ...(r.status !== undefined ? { status: r.status } : {}), ok, message: ok ? `deleted (${r.status})` : r.error?.message ?? `DELETE answered ${r.status}` },
+      });
+    }
+  }
+}
+
+function isDialectOff(suite: Suite, key: string, dialects: Dialect[]): boolean {
+  const dep = suite.steps.find((s) => s.key === key);
+  return !!dep?.dialect && !dialects.includes(dep.dialect);
+}
+
+function buildRequest(step: Step, scope: Scope): ScimRequest {
+  const r = step.request!;
+  const over = step.dialect ? r.dialects?.[step.dialect] : undefined;
+  const query = render(over?.query ?? r.query, scope);
+  const req: ScimRequest = {
+    method: r.method,
+    path: render(over?.path ?? r.path, scope),
+    ...(query ? { query: Object.entries(query).map(([k, v]) => [k, String(v)] as [string, string]) } : {}),
+    ...(r.headers ? { headers: render(r.headers, scope) } : {}),
+  };
+  const body = over && 'body' in over ? over.body : r.body;
+  if (r.rawBody !== undefined) req.body = render(r.rawBody, scope);
+  else if (body !== undefined) req.body = render(body, scope);
+  if (r.auth === 'none') req.auth = 'none';
+  else if (r.auth === 'invalid') req.auth = { bearer: randomBytes(16).toString('hex') };
+  return req;
+}
+
+function captureValue(res: ScimResponse, source: string, registry: SchemaRegistry): unknown {
+  if (source.startsWith('header.')) return res.headers[source.slice(7).toLowerCase()];
+  if (source.startsWith('scim:')) {
+    if (!res.json || typeof res.json !== 'object') return undefined;
+    try {
+      return selectValues(res.json as Record<string, unknown>, parsePath(source.slice(5), { schemaUrns: registry.schemaUrns() }), registry.resolver('User'))[0];
+    } catch {
+      return undefined;
+    }
+  }
+  // body, body.a.b, body.Resources[0].id
+  let v: unknown = res.json;
+  for (const seg of source.slice(4).match(/[^.[\]]+/g) ?? []) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}
