@@ -14,20 +14,20 @@ export abstract class BaseCommand extends Command {
   };
 
   /** Secrets known so far; commands add the target's as soon as it is resolved. */
-  protected redactor = new Redactor();
-  protected ch: ChalkInstance = chalkFor(false);
+  redactor = new Redactor();
+  ch: ChalkInstance = chalkFor(false);
 
   protected setupOutput(colorFlag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): void {
     this.ch = chalkFor(decideColor({ flag: colorFlag, env: process.env, isTTY: Boolean(stream.isTTY) }));
   }
 
   /** Writes a line to stdout, redacted. */
-  protected out(line = ''): void {
+  out(line = ''): void {
     process.stdout.write(`${this.redactor.text(line)}\n`);
   }
 
   /** Writes a line to stderr, redacted. */
-  protected err(line: string): void {
+  err(line: string): void {
     process.stderr.write(`${this.redactor.text(line)}\n`);
   }
 

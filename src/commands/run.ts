@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { Flags } from '@oclif/core';
+import { BaseCommand } from '../cli/base-command.js';
+import { checkPrinter, printSummary, runReport } from '../cli/output.js';
+import { selectSuites } from '../cli/suites.js';
+import { targetFlags, targetFlagValues } from '../cli/target-flags.js';
+import { ConfigError } from '../core/errors.js';
+import { ScimClient } from '../core/http/client.js';
+import { Redactor } from '../core/http/redact.js';
+import { exchangeLines } from '../core/report/text.js';
+import { runSuites } from '../core/runner/runner.js';
+import type { Dialect } from '../core/suite/model.js';
+import { resolveTarget } from '../core/target/resolve.js';
+
+export const runFlags = {
+  suite: Flags.string({ summary: 'Run only this suite (repeatable; see scimcheck suites).', multiple: true, helpValue: 'ID' }),
+  'suite-file': Flags.string({ summary: 'Also run the suite in this YAML file (repeatable).', multiple: true, helpValue: 'FILE' }),
+  tag: Flags.string({ summary: 'Run only suites with this tag (repeatable): read-only, write, entra, rfc.', multiple: true, helpValue: 'TAG' }),
+  check: Flags.string({ summary: 'Run only this check, with the steps it depends on (repeatable).', multiple: true, helpValue: 'ID' }),
+  dialect: Flags.string({ summary: "Keep one of Entra's PATCH dialects (default: both).", options: ['entra', 'entra-legacy'] }),
+  'read-only': Flags.boolean({ summary: 'Send no write: skip checks that create, change or delete.', default: false }),
+  concurrency: Flags.integer({ summary: 'Suites run at once.', default: 4, min: 1, max: 32 }),
+  strict: Flags.boolean({ summary: 'Count failed SHOULD/MAY checks as failures.', default: false }),
+  'report-json': Flags.string({ summary: 'Write the JSON result to this file.', helpValue: 'FILE' }),
+  verbose: Flags.boolean({ char: 'v', summary: 'Print every exchange (redacted) as it happens.', default: false }),
+};
+
+export default class Run extends BaseCommand {
+  static override summary = 'Run the conformance suites against a SCIM endpoint.';
+  static override description = `Runs the built-in YAML suites (and --suite-file ones) against the target: discovery, Test Connection, Entra's user lifecycle in both PATCH dialects, group membership, filters, pagination and projection, error format. Every resource a run creates is deleted at the end.
+
+Exit codes: 0 no MUST check failed, 1 a MUST check failed or could not be judged (any check with --strict), 2 usage or configuration error, 3 target unreachable.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --base-url https://staging.example.com/scim/v2 --token "$TOKEN"',
+    '<%= config.bin %> <%= command.id %> --suite users-crud --dialect entra',
+    '<%= config.bin %> <%= command.id %> --read-only --json > result.json',
+    '<%= config.bin %> <%= command.id %> --check users-crud/create-returns-201 --verbose',
+  ];
+  static override enableJsonFlag = true;
+  static override flags = { ...targetFlags, ...runFlags };
+
+  async run() {
+    const { flags } = await this.parse(Run);
+    this.setupOutput(flags.color);
+    const json = this.jsonEnabled();
+    const suites = selectSuites(flags);
+    if (suites.length === 0) throw new ConfigError('no suite matches the given --suite/--tag');
+    const target = resolveTarget({ flags: targetFlagValues(flags), env: process.env, cwd: process.cwd() });
+    this.redactor = new Redactor(target.secrets);
+    for (const w of target.warnings) this.err(this.ch.yellow(`warning: ${w}`));
+    const client = new ScimClient(target, {
+      redactor: this.redactor,
+      ...(flags.verbose && !json ? { onExchange: (e) => exchangeLines(e, this.ch).forEach((l) => this.out(l)) } : {}),
+    });
+    const baseUrl = this.redactor.url(target.baseUrl.toString());
+    try {
+      return await executeRun(this, { suites, client, baseUrl, flags, json, command: 'run' });
+    } finally {
+      await client.close();
+    }
+  }
+}
+
+export interface ExecuteInput {
+  suites: ReturnType<typeof selectSuites>;
+  client: ScimClient;
+  baseUrl: string;
+  json: boolean;
+  command: string;
+  flags: { dialect?: string; 'read-only': boolean; concurrency: number; strict: boolean; check?: string[]; 'report-json'?: string };
+}
+
+/** Runs suites and prints them as `run` does; shared with `demo`. */
+export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
+  const { flags, json } = input;
+  const c = cmd;
+  const print = checkPrinter((l) => c.out(l), c.ch, json, flags.strict);
+  if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${input.suites.length} suite${input.suites.length === 1 ? '' : 's'})`)}`);
+  const result = await runSuites({
+    suites: input.suites,
+    client: input.client,
+    ...(flags.dialect ? { dialects: [flags.dialect as Dialect] } : {}),
+    readOnly: flags['read-only'],
+    concurrency: flags.concurrency,
+    strict: flags.strict,
+    ...(flags.check?.length ? { checks: flags.check } : {}),
+    onEvent: (e) => {
+      if (e.type === 'check') print?.(e.check);
+    },
+  });
+  const notDeleted = result.cleanup.filter((x) => !x.ok);
+  for (const x of notDeleted) c.err(c.ch.yellow(`warning: could not delete ${x.path} (suite ${x.suite}): ${x.message}`));
+  printSummary((l) => c.out(l), c.ch, json, result.summary);
+  const report = c.redactor.json({
+    ...runReport(input.command, c.config.version, input.baseUrl, result),
+    runId: result.runId,
+    suites: result.suites,
+    cleanup: result.cleanup,
+    mappings: [] as unknown[],
+  });
+  if (flags['report-json']) {
+    try {
+      writeFileSync(flags['report-json'], `${JSON.stringify(report, null, 2)}\n`);
+    } catch (err) {
+      throw new ConfigError(`--report-json: cannot write ${flags['report-json']}: ${(err as Error).message}`);
+    }
+  }
+  process.exitCode = result.exitCode;
+  return report;
+}
