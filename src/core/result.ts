@@ -25,6 +25,8 @@ export interface CheckResult {
   entraMessage?: string;
   /** How to fix the server, for a failure. */
   hint?: string;
+  /** The Entra PATCH dialect a per-dialect check ran in. */
+  dialect?: 'entra' | 'entra-legacy';
   durationMs: number;
   /** Redacted request/response pairs that the verdict rests on. */
   exchanges: Exchange[];

@@ -71,18 +71,20 @@ describe('test-connection against the reference server', () => {
 });
 
 describe('scimcheck demo', () => {
-  it('runs against the in-process reference server and exits 0', async () => {
-    const r = await runCli(['demo']);
+  it('runs every suite against the in-process reference server and exits 0', async () => {
+    const r = await runCli(['demo'], { timeoutMs: 60_000 });
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^scimcheck demo → reference server at http:\/\/127\.0\.0\.1:\d+\/scim\/v2\n/);
-    expect(r.stdout).toMatch(/4 passed, 0 failed, 0 errored, 0 skipped in \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^scimcheck demo → http:\/\/127\.0\.0\.1:\d+\/scim\/v2 \(reference server\) \(\d+ suites\)\n/);
+    expect(r.stdout).toMatch(/\n\d+ passed, 0 failed, 0 errored, 0 skipped in \d+ ms\n$/);
   });
 
   it('shows a broken server with --fault, exit 1, JSON on request', async () => {
-    const r = await runCli(['demo', '--fault', 'auth-not-enforced', '--json']);
+    const r = await runCli(['demo', '--fault', 'auth-not-enforced', '--suite', 'test-connection', '--json']);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.command).toBe('demo');
-    expect(json.summary).toMatchObject({ passed: 2, failed: 1, skipped: 1 });
+    expect(json.summary).toMatchObject({ passed: 2, failed: 1, errored: 1, skipped: 0 });
+    expect(json.checks.find((c: { id: string }) => c.id === 'test-connection/rejects-invalid-token').outcome).toBe('failed');
   });
 });
