@@ -3,6 +3,7 @@
  * where (a JSON path or a SCIM attribute path).
  */
 import { FilterError, parsePath, selectValues } from '../scim/filter/index.js';
+import type { ServerSchemas } from '../scim/compile-schema.js';
 import type { SchemaRegistry } from '../scim/registry.js';
 import { formatIssues, preview, validateMessage, type MessageSchemaName } from '../scim/validate.js';
 import type { ScimResponse } from '../http/client.js';
@@ -18,7 +19,7 @@ const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
 /** All failures of a response against its (already rendered) expectations; empty when it meets them. */
-export function evaluate(res: ScimResponse, exp: Expectations, registry: SchemaRegistry): Failure[] {
+export function evaluate(res: ScimResponse, exp: Expectations, registry: SchemaRegistry, serverSchemas?: ServerSchemas): Failure[] {
   const out: Failure[] = [];
   const status = res.status!;
   if (exp.status !== undefined) {
@@ -42,6 +43,10 @@ export function evaluate(res: ScimResponse, exp: Expectations, registry: SchemaR
   if (exp.schema) {
     const issues = validateMessage(exp.schema as MessageSchemaName, json);
     if (issues.length) out.push({ what: `${exp.schema} schema`, expected: `a valid ${exp.schema}`, actual: formatIssues(issues.slice(0, 5), json).join('; ') });
+    if ((exp.schema === 'User' || exp.schema === 'Group') && serverSchemas) {
+      const ext = serverSchemas.check(json);
+      if (ext.length) out.push({ what: 'extension attributes', expected: "values of the types the server's /Schemas declares", actual: ext.map((i) => `${i.pointer}: ${i.message}`).join('; ') });
+    }
   }
   if (exp.error) {
     const issues = validateMessage('Error', json);

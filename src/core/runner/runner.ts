@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
 import { exitCodeFor, summarize, type CheckResult, type Summary } from '../result.js';
 import type { ExitCode } from '../errors.js';
+import { schemaDefsFromListResponse, ServerSchemas } from '../scim/compile-schema.js';
 import { parsePath, selectValues } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import type { Capability, Dialect, Requires, Step, Suite } from '../suite/model.js';
@@ -57,6 +58,8 @@ interface Capabilities {
   /** undefined: the server did not say (discovery failed); the checks then run. */
   spc?: Partial<Record<Capability, boolean>>;
   resourceTypes?: Set<string>;
+  /** The server's own extension schemas, for type-checking extension attributes. */
+  schemas?: ServerSchemas;
 }
 
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
@@ -111,6 +114,8 @@ async function discover(client: ScimClient): Promise<Capabilities> {
   const rts = await client.send({ method: 'GET', path: '/ResourceTypes' });
   const list = (rts.json as { Resources?: { name?: unknown; id?: unknown }[] } | undefined)?.Resources;
   if (rts.status === 200 && Array.isArray(list)) caps.resourceTypes = new Set(list.flatMap((r) => [String(r.name ?? ''), String(r.id ?? '')]));
+  const schemas = await client.send({ method: 'GET', path: '/Schemas' });
+  if (schemas.status === 200) caps.schemas = new ServerSchemas(schemaDefsFromListResponse(schemas.json));
   return caps;
 }
 
@@ -308,7 +313,7 @@ async function runSuite(suite: Suite, ctx: SuiteCtx): Promise<void> {
       }
       let failures;
       try {
-        failures = step.expect ? evaluate(res, render(step.expect, scope), ctx.registry) : [];
+        failures = step.expect ? evaluate(res, render(step.expect, scope), ctx.registry, ctx.caps.schemas) : [];
       } catch (err) {
         if (err instanceof MissingCapture) {
           error(`its expectations need captures.${err.capture}, which no earlier step produced`);
