@@ -10,6 +10,7 @@ import { Redactor } from '../core/http/redact.js';
 import { exchangeLines } from '../core/report/text.js';
 import { runSuites } from '../core/runner/runner.js';
 import type { Dialect } from '../core/suite/model.js';
+import type { CheckResult } from '../core/result.js';
 import { resolveTarget } from '../core/target/resolve.js';
 
 export const runFlags = {
@@ -75,6 +76,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const { flags, json } = input;
   const c = cmd;
   const print = checkPrinter((l) => c.out(l), c.ch, json, flags.strict);
+  const buffered = new Map<string, CheckResult[]>();
   if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${input.suites.length} suite${input.suites.length === 1 ? '' : 's'})`)}`);
   const result = await runSuites({
     suites: input.suites,
@@ -85,7 +87,13 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     strict: flags.strict,
     ...(flags.check?.length ? { checks: flags.check } : {}),
     onEvent: (e) => {
-      if (e.type === 'check') print?.(e.check);
+      // Suites run concurrently: each suite's checks are printed together when the suite ends.
+      if (!print) return;
+      if (e.type === 'check') (buffered.get(e.check.suite) ?? buffered.set(e.check.suite, []).get(e.check.suite)!).push(e.check);
+      if (e.type === 'suite-end') {
+        c.out(`${c.ch.bold(e.suite.id)} ${c.ch.dim(`${e.suite.title} (${e.durationMs} ms)`)}`);
+        for (const check of buffered.get(e.suite.id) ?? []) print(check);
+      }
     },
   });
   const notDeleted = result.cleanup.filter((x) => !x.ok);
