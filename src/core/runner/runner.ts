@@ -67,7 +67,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const runId = opts.runId ?? randomBytes(4).toString('hex');
   const registry = opts.registry ?? SchemaRegistry.core();
   const dialects = opts.dialects ?? ['entra-legacy', 'entra'];
-  const selected = opts.checks ? closure(opts.suites, opts.checks) : undefined;
+  const selected = opts.checks ? closure(opts.suites, opts.checks, dialects) : undefined;
   const caps = await discover(opts.client);
   const checks: CheckResult[] = [];
   const cleanup: CleanupItem[] = [];
@@ -143,13 +143,18 @@ function capturesUsed(step: Step): string[] {
   return [...names];
 }
 
-/** The steps a step depends on: explicit needs, the step whose response it judges, the last producers of its captures. */
-function dependencies(suite: Suite, index: number): string[] {
+/**
+ * The steps a step depends on: explicit needs, the step whose response it judges, and the last earlier producer of
+ * each capture it uses (among the steps of the dialects that run).
+ */
+function dependencies(suite: Suite, index: number, dialects?: Dialect[]): string[] {
   const step = suite.steps[index]!;
   const deps = new Set<string>([...(step.needs ?? []), ...(step.response ? [step.response] : [])]);
   for (const c of capturesUsed(step)) {
     for (let i = index - 1; i >= 0; i--) {
-      if (suite.steps[i]!.capture?.[c] !== undefined) {
+      const producer = suite.steps[i]!;
+      if (producer.dialect && dialects && !dialects.includes(producer.dialect)) continue;
+      if (producer.capture?.[c] !== undefined) {
         deps.add(suite.steps[i]!.key);
         break;
       }
@@ -159,7 +164,7 @@ function dependencies(suite: Suite, index: number): string[] {
 }
 
 /** `--check` ids and everything they depend on, transitively. */
-function closure(suites: Suite[], ids: string[]): Set<string> {
+function closure(suites: Suite[], ids: string[], dialects?: Dialect[]): Set<string> {
   const out = new Set<string>();
   const want = [...ids];
   while (want.length) {
@@ -170,7 +175,7 @@ function closure(suites: Suite[], ids: string[]): Set<string> {
     const index = suite?.steps.findIndex((s) => s.key === id.slice(slash + 1)) ?? -1;
     if (!suite || index < 0) continue;
     out.add(id);
-    for (const d of dependencies(suite, index)) want.push(`${suite.id}/${d}`);
+    for (const d of dependencies(suite, index, dialects)) want.push(`${suite.id}/${d}`);
   }
   return out;
 }
@@ -253,7 +258,7 @@ async function runSuite(suite: Suite, ctx: SuiteCtx): Promise<void> {
         return;
       }
       // Prerequisites
-      const deps = dependencies(suite, index);
+      const deps = dependencies(suite, index, ctx.dialects);
       const skippedDep = deps.find((d) => outcomes.get(d) === 'skipped' || (ctx.dialects && !outcomes.has(d) && isDialectOff(suite, d, ctx.dialects)));
       if (skippedDep) {
         skip(`it depends on ${suite.id}/${skippedDep}, which was skipped`);

@@ -125,6 +125,23 @@ describe('runner', () => {
   });
 });
 
+describe('captures made per dialect', () => {
+  const perDialect = parseSuite(
+    `id: d
+title: a capture made per dialect, used after the block
+steps:
+  - forEachDialect:
+      - { id: read, title: read, severity: MUST, reference: r, request: { method: GET, path: /ServiceProviderConfig }, capture: { name: 'body.meta.resourceType' } }
+  - { id: use, title: use, severity: MUST, reference: r, request: { method: GET, path: '/ResourceTypes/{{ captures.name | lower }}' }, expect: { status: 404 } }
+`,
+    'd.yaml',
+  );
+  it.each([['entra-legacy'], ['entra']] as const)('come from the dialect that ran (%s only)', async (dialect) => {
+    const run = await runAgainstReference(['d'], { suites: [perDialect], dialects: [dialect] });
+    expect(run.outcomes).toEqual({ [`d/read[${dialect}]`]: 'passed', 'd/use': 'passed' });
+  });
+});
+
 describe('templates', () => {
   const scope = { vars: { n: 'Ab' }, captures: new Map<string, unknown>([['flag', true], ['obj', { a: 1 }]]), run: { id: 'r1', mark: 'scimcheck-r1' }, dialect: 'entra' };
   it('renders deep, keeps the type of a whole-string template, applies filters', () => {
