@@ -41,6 +41,8 @@ export interface Summary {
   /** Failed SHOULD/MAY checks that do not count. */
   warnings: number;
   durationMs: number;
+  /** Attribute-mapping rows by outcome (present when app profiles ran). */
+  mappings?: { passed: number; failed: number; errored: number; skipped: number };
 }
 
 export function summarize(checks: CheckResult[], durationMs: number, strict = false): Summary {

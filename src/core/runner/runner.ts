@@ -12,6 +12,9 @@ import { schemaDefsFromListResponse, ServerSchemas } from '../scim/compile-schem
 import { parsePath, selectValues } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import type { Capability, Dialect, Requires, Step, Suite } from '../suite/model.js';
+import type { ResourceTypeDef } from '../scim/schema-types.js';
+import { runMappings, type MappingResult } from '../mapping/engine.js';
+import type { Profile } from '../mapping/profile.js';
 import { evaluate } from './expect.js';
 import { MissingCapture, render, type Scope } from './template.js';
 
@@ -19,7 +22,8 @@ export type RunEvent =
   | { type: 'suite-start'; suite: Suite }
   | { type: 'check'; check: CheckResult }
   | { type: 'suite-end'; suite: Suite; durationMs: number }
-  | { type: 'cleanup'; item: CleanupItem };
+  | { type: 'cleanup'; item: CleanupItem }
+  | { type: 'mapping'; result: MappingResult };
 
 export interface CleanupItem {
   suite: string;
@@ -42,6 +46,8 @@ export interface RunOptions {
   strict?: boolean;
   runId?: string;
   registry?: SchemaRegistry;
+  /** App profiles whose attribute mappings to check (run alongside the suites). */
+  profiles?: Profile[];
   onEvent?: (e: RunEvent) => void;
 }
 
@@ -52,6 +58,7 @@ export interface RunResult {
   exitCode: ExitCode;
   cleanup: CleanupItem[];
   suites: { id: string; title: string; durationMs: number }[];
+  mappings: MappingResult[];
 }
 
 interface Capabilities {
@@ -60,6 +67,8 @@ interface Capabilities {
   resourceTypes?: Set<string>;
   /** The server's own extension schemas, for type-checking extension attributes. */
   schemas?: ServerSchemas;
+  /** The server's own schemas and resource types as a registry (for the mappings' "declared" phase). */
+  registry?: SchemaRegistry;
 }
 
 export async function runSuites(opts: RunOptions): Promise<RunResult> {
@@ -89,17 +98,51 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
       emit({ type: 'suite-end', suite, durationMs });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length || 1)) }, worker));
+  const mappingRun = opts.profiles?.length
+    ? runMappings({
+        client: opts.client,
+        profiles: opts.profiles,
+        runId,
+        dialects,
+        ...(opts.readOnly ? { readOnly: true } : {}),
+        ...(caps.registry ? { serverRegistry: caps.registry } : {}),
+        onRow: (result) => opts.onEvent?.({ type: 'mapping', result }),
+      })
+    : Promise.resolve({ results: [] as MappingResult[], cleanup: [] as CleanupItem[] });
+  const [, mapped] = await Promise.all([Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length || 1)) }, worker)), mappingRun]);
+  for (const item of mapped.cleanup) emit({ type: 'cleanup', item });
 
   // Report in a stable order: suites as given, steps as written.
   const order = new Map<string, number>();
   opts.suites.forEach((s, i) => s.steps.forEach((st, j) => order.set(`${s.id}/${st.key}`, i * 10_000 + j)));
   checks.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const summary = summarize(checks, Date.now() - started, opts.strict);
-  return { runId, checks, summary, exitCode: exitCodeFor(checks, summary), cleanup, suites: suiteTimes };
+  const mappings = mapped.results;
+  if (mappings.length) {
+    summary.mappings = { passed: 0, failed: 0, errored: 0, skipped: 0 };
+    for (const m of mappings) summary.mappings[m.outcome]++;
+  }
+  let exitCode = exitCodeFor(checks, summary);
+  if (exitCode === 0 && mappings.some((m) => m.outcome === 'failed' || m.outcome === 'errored')) exitCode = 1;
+  return { runId, checks, summary, exitCode, cleanup, suites: suiteTimes, mappings };
 }
 
-/** ServiceProviderConfig and ResourceTypes, read once per run; failures leave the capabilities unknown. */
+function resourceTypeDefs(list: unknown[]): ResourceTypeDef[] {
+  return list
+    .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object' && typeof (r as { schema?: unknown }).schema === 'string')
+    .map((r) => ({
+      id: String(r.id ?? r.name),
+      name: String(r.name ?? r.id),
+      endpoint: String(r.endpoint ?? ''),
+      description: String(r.description ?? ''),
+      schema: String(r.schema),
+      schemaExtensions: Array.isArray(r.schemaExtensions)
+        ? (r.schemaExtensions as { schema?: unknown; required?: unknown }[]).filter((e) => typeof e?.schema === 'string').map((e) => ({ schema: String(e.schema), required: e.required === true }))
+        : [],
+    }));
+}
+
+/** ServiceProviderConfig, ResourceTypes and Schemas, read once per run; failures leave the capabilities unknown. */
 async function discover(client: ScimClient): Promise<Capabilities> {
   const caps: Capabilities = {};
   const spc = await client.send({ method: 'GET', path: '/ServiceProviderConfig' });
@@ -112,10 +155,14 @@ async function discover(client: ScimClient): Promise<Capabilities> {
     }
   }
   const rts = await client.send({ method: 'GET', path: '/ResourceTypes' });
-  const list = (rts.json as { Resources?: { name?: unknown; id?: unknown }[] } | undefined)?.Resources;
-  if (rts.status === 200 && Array.isArray(list)) caps.resourceTypes = new Set(list.flatMap((r) => [String(r.name ?? ''), String(r.id ?? '')]));
+  const list = (rts.json as { Resources?: { name?: unknown; id?: unknown }[] } | undefined)?.Resources as unknown[] | undefined;
+  if (rts.status === 200 && Array.isArray(list)) caps.resourceTypes = new Set((list as { name?: unknown; id?: unknown }[]).flatMap((r) => [String(r?.name ?? ''), String(r?.id ?? '')]));
   const schemas = await client.send({ method: 'GET', path: '/Schemas' });
-  if (schemas.status === 200) caps.schemas = new ServerSchemas(schemaDefsFromListResponse(schemas.json));
+  if (schemas.status === 200) {
+    const defs = schemaDefsFromListResponse(schemas.json);
+    caps.schemas = new ServerSchemas(defs);
+    if (Array.isArray(list)) caps.registry = new SchemaRegistry(defs, resourceTypeDefs(list));
+  }
   return caps;
 }
 

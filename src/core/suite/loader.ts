@@ -5,11 +5,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { ConfigError } from '../errors.js';
 import { refsIn, TemplateError } from '../runner/template.js';
 import { SCHEMA_DIR } from '../scim/validate.js';
+import { describeSchemaError } from '../util/schema-errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 import { DIALECTS, type Step, type StepDef, type Suite } from './model.js';
 
@@ -52,7 +53,9 @@ export function parseSuite(text: string, file: string): Suite {
   const src = YamlSource.parse(file, text, (m) => new ConfigError(m));
   const raw = src.doc.toJS() as unknown;
   const validate = suiteValidator();
-  if (!validate(raw)) throw new ConfigError(describeSchemaError(src, raw, validate.errors ?? []));
+  if (!validate(raw)) {
+    throw new ConfigError(describeSchemaError(src, raw, validate.errors ?? [], 'a step needs "request" (or "response" to judge an earlier step\'s response)'));
+  }
   return semantic(src, raw as RawSuite);
 }
 
@@ -66,72 +69,6 @@ interface RawSuite {
   requires?: Suite['requires'];
   vars?: Record<string, string | number | boolean>;
   steps: (StepDef | { forEachDialect: StepDef[] })[];
-}
-
-function toPath(pointer: string): (string | number)[] {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function at(value: unknown, path: (string | number)[]): unknown {
-  let v = value;
-  for (const seg of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
-  return v;
-}
-
-/** Picks the one AJV error that best explains the problem, and says it in one line with its position. */
-function describeSchemaError(src: YamlSource, raw: unknown, errors: ErrorObject[]): string {
-  const rank: Record<string, number> = { additionalProperties: 5, type: 4, enum: 4, pattern: 4, const: 4, minItems: 4, minProperties: 4, propertyNames: 4, required: 3, not: 2, anyOf: 1 };
-  const pool = errors.filter((e) => e.keyword !== 'if' && !(e.keyword === 'required' && e.schemaPath.includes('/anyOf/')));
-  const best = [...pool].sort((a, b) => toPath(b.instancePath).length - toPath(a.instancePath).length || (rank[b.keyword] ?? 0) - (rank[a.keyword] ?? 0))[0] ?? errors[0]!;
-  const path = toPath(best.instancePath);
-  const p = best.params as Record<string, unknown>;
-  const subject = path.length ? `${path.filter((s) => typeof s === 'string').slice(-1)[0] ?? 'item'}` : 'suite';
-  switch (best.keyword) {
-    case 'additionalProperties': {
-      const key = String(p.additionalProperty);
-      return `${src.where([...path, key], 'key')}: unknown key "${key}"${suggest(key, best)}`;
-    }
-    case 'required':
-      return `${src.where(path)}: missing "${String(p.missingProperty)}"`;
-    case 'anyOf':
-      return `${src.where(path)}: a step needs "request" (or "response" to judge an earlier step's response)`;
-    case 'not': {
-      const pair = ((best.schema as { required?: string[] } | undefined)?.required ?? []).map((k) => `"${k}"`).join(' or ');
-      return `${src.where(path)}: give ${pair}, not both`;
-    }
-    case 'enum':
-      return `${src.where(path)}: ${subject} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}, got ${JSON.stringify(at(raw, path))}`;
-    case 'type':
-      return `${src.where(path)}: ${subject} must be ${String(p.type).replace(',', ' or ')}, got ${JSON.stringify(at(raw, path))}`;
-    case 'pattern':
-      return `${src.where(path)}: ${subject} ${JSON.stringify(at(raw, path))} must match ${String(p.pattern)}`;
-    case 'minItems':
-      return `${src.where(path)}: ${subject} must not be empty`;
-    case 'minProperties':
-      return `${src.where(path)}: ${subject} needs at least ${String(p.limit)} key${p.limit === 1 ? '' : 's'}`;
-    case 'propertyNames':
-      return `${src.where(path)}: invalid name ${JSON.stringify(p.propertyName)}`;
-    default:
-      return `${src.where(path)}: ${subject} ${best.message ?? 'is invalid'}`;
-  }
-}
-
-function suggest(key: string, e: ErrorObject): string {
-  const props = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-  const near = props.find((p) => distance(p.toLowerCase(), key.toLowerCase()) <= 2);
-  return near ? ` (did you mean "${near}"?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
 }
 
 function semantic(src: YamlSource, raw: RawSuite): Suite {
