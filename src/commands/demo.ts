@@ -1,16 +1,15 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { selectSuites } from '../cli/suites.js';
 import { ConfigError } from '../core/errors.js';
 import { ScimClient } from '../core/http/client.js';
 import { Redactor } from '../core/http/redact.js';
 import { resolveTarget } from '../core/target/resolve.js';
 import { isFaultName, startServer } from '../server/index.js';
-import { executeRun, runFlags } from './run.js';
+import { executeRun, runFlags, selectWork } from './run.js';
 
 export default class Demo extends BaseCommand {
-  static override summary = 'Start the reference server in-process and run every suite against it.';
-  static override description = `The quickest way to see scimcheck work, with no target of your own: it starts the built-in reference SCIM server on 127.0.0.1 and runs every suite against it. With --fault, it shows what a broken server looks like.`;
+  static override summary = 'Start the reference server in-process and run every suite and app profile against it.';
+  static override description = `The quickest way to see scimcheck work, with no target of your own: it starts the built-in reference SCIM server on 127.0.0.1 and runs every suite and every app profile against it. With --fault, it shows what a broken server looks like.`;
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --fault patch-op-case-sensitive --suite users-crud'];
   static override enableJsonFlag = true;
   static override flags = {
@@ -24,7 +23,7 @@ export default class Demo extends BaseCommand {
     this.setupOutput(flags.color);
     const bad = (flags.fault ?? []).filter((f) => !isFaultName(f));
     if (bad.length) throw new ConfigError(`--fault: unknown fault ${bad.map((b) => `"${b}"`).join(', ')} (scimcheck serve --list-faults lists them)`);
-    const suites = selectSuites(flags);
+    const { suites, profiles } = selectWork(flags, true);
     const server = await startServer({ seed: flags.seed, faults: flags.fault ?? [] });
     try {
       const target = resolveTarget({ flags: { 'base-url': server.url, token: server.token }, env: {}, cwd: process.cwd() });
@@ -32,7 +31,7 @@ export default class Demo extends BaseCommand {
       const client = new ScimClient(target, { redactor: this.redactor });
       try {
         const label = server.faults.length ? `${server.url} (reference server; faults: ${server.faults.join(', ')})` : `${server.url} (reference server)`;
-        return await executeRun(this, { suites, client, baseUrl: label, flags, json: this.jsonEnabled(), command: 'demo' });
+        return await executeRun(this, { suites, profiles, client, baseUrl: label, flags, json: this.jsonEnabled(), command: 'demo' });
       } finally {
         await client.close();
       }

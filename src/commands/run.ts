@@ -2,7 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { checkPrinter, printSummary, runReport } from '../cli/output.js';
-import { selectSuites } from '../cli/suites.js';
+import { selectSuites, type SuiteSelection } from '../cli/suites.js';
+import { selectProfiles, wantsProfiles, type ProfileSelection } from '../cli/profiles.js';
+import type { Profile } from '../core/mapping/profile.js';
+import type { Suite } from '../core/suite/model.js';
+import { mappingTables } from '../core/report/mappings.js';
 import { targetFlags, targetFlagValues } from '../cli/target-flags.js';
 import { ConfigError } from '../core/errors.js';
 import { ScimClient } from '../core/http/client.js';
@@ -24,6 +28,9 @@ export const runFlags = {
   strict: Flags.boolean({ summary: 'Count failed SHOULD/MAY checks as failures.', default: false }),
   'report-json': Flags.string({ summary: 'Write the JSON result to this file.', helpValue: 'FILE' }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print every exchange (redacted) as it happens.', default: false }),
+  app: Flags.string({ summary: 'Check the attribute mappings of this app profile (repeatable; `all` for every one; see scimcheck apps).', multiple: true, helpValue: 'ID' }),
+  'app-file': Flags.string({ summary: 'Check the attribute mappings of an app profile file of your own (repeatable).', multiple: true, helpValue: 'FILE' }),
+  'entra-schema': Flags.string({ summary: "Check the mappings of the schema JSON that Entra's provisioning page downloads.", helpValue: 'FILE' }),
 };
 
 export default class Run extends BaseCommand {
@@ -44,8 +51,7 @@ Exit codes: 0 no MUST check failed, 1 a MUST check failed or could not be judged
     const { flags } = await this.parse(Run);
     this.setupOutput(flags.color);
     const json = this.jsonEnabled();
-    const suites = selectSuites(flags);
-    if (suites.length === 0) throw new ConfigError('no suite matches the given --suite/--tag');
+    const { suites, profiles } = selectWork(flags, false);
     const target = resolveTarget({ flags: targetFlagValues(flags), env: process.env, cwd: process.cwd() });
     this.redactor = new Redactor(target.secrets);
     for (const w of target.warnings) this.err(this.ch.yellow(`warning: ${w}`));
@@ -55,15 +61,29 @@ Exit codes: 0 no MUST check failed, 1 a MUST check failed or could not be judged
     });
     const baseUrl = this.redactor.url(target.baseUrl.toString());
     try {
-      return await executeRun(this, { suites, client, baseUrl, flags, json, command: 'run' });
+      return await executeRun(this, { suites, profiles, client, baseUrl, flags, json, command: 'run' });
     } finally {
       await client.close();
     }
   }
 }
 
+/**
+ * What a run covers. Suites unless only apps were asked for; profiles when asked for (and all of them for `demo`
+ * when nothing narrows it).
+ */
+export function selectWork(flags: SuiteSelection & ProfileSelection, demo: boolean): { suites: Suite[]; profiles: Profile[] } {
+  const suiteAsked = Boolean(flags.suite?.length || flags['suite-file']?.length || flags.tag?.length || flags.check?.length);
+  const appAsked = wantsProfiles(flags);
+  const suites = appAsked && !suiteAsked ? [] : selectSuites(flags);
+  const profiles = appAsked ? selectProfiles(flags) : demo && !suiteAsked ? selectProfiles({ app: ['all'] }) : [];
+  if (suites.length === 0 && profiles.length === 0) throw new ConfigError('no suite matches the given --suite/--tag');
+  return { suites, profiles };
+}
+
 export interface ExecuteInput {
-  suites: ReturnType<typeof selectSuites>;
+  suites: Suite[];
+  profiles: Profile[];
   client: ScimClient;
   baseUrl: string;
   json: boolean;
@@ -77,7 +97,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const c = cmd;
   const print = checkPrinter((l) => c.out(l), c.ch, json, flags.strict);
   const buffered = new Map<string, CheckResult[]>();
-  if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${input.suites.length} suite${input.suites.length === 1 ? '' : 's'})`)}`);
+  if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${plural(input.suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`)}`);
   const result = await runSuites({
     suites: input.suites,
     client: input.client,
@@ -86,6 +106,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     concurrency: flags.concurrency,
     strict: flags.strict,
     ...(flags.check?.length ? { checks: flags.check } : {}),
+    ...(input.profiles.length ? { profiles: input.profiles } : {}),
     onEvent: (e) => {
       // Suites run concurrently: each suite's checks are printed together when the suite ends.
       if (!print) return;
@@ -96,6 +117,10 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
       }
     },
   });
+  if (print && result.mappings.length) {
+    c.out('');
+    for (const l of mappingTables(result.mappings, new Map(input.profiles.map((p) => [p.id, p.title])), c.ch)) c.out(l);
+  }
   const notDeleted = result.cleanup.filter((x) => !x.ok);
   for (const x of notDeleted) c.err(c.ch.yellow(`warning: could not delete ${x.path} (suite ${x.suite}): ${x.message}`));
   printSummary((l) => c.out(l), c.ch, json, result.summary);
@@ -104,7 +129,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     runId: result.runId,
     suites: result.suites,
     cleanup: result.cleanup,
-    mappings: [] as unknown[],
+    mappings: result.mappings,
   });
   if (flags['report-json']) {
     try {
@@ -115,4 +140,8 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   }
   process.exitCode = result.exitCode;
   return report;
+}
+
+function plural(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
 }

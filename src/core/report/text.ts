@@ -42,7 +42,11 @@ export function summaryLine(s: Summary, ch: ChalkInstance): string {
     ch.dim(`${s.skipped} skipped`),
   ];
   if (s.warnings) parts.push(ch.yellow(`${s.warnings} warning${s.warnings === 1 ? '' : 's'}`));
-  return `${parts.join(', ')} ${ch.dim(`in ${s.durationMs} ms`)}`;
+  const m = s.mappings;
+  const mappings = m
+    ? `; mappings: ${[ch.green(`${m.passed} passed`), (m.failed ? ch.red : ch.dim)(`${m.failed} failed`), ...(m.errored ? [ch.red(`${m.errored} errored`)] : []), ...(m.skipped ? [ch.dim(`${m.skipped} skipped`)] : [])].join(', ')}`
+    : '';
+  return `${parts.join(', ')}${mappings} ${ch.dim(`in ${s.durationMs} ms`)}`;
 }
 
 /** A compact one-exchange dump for --verbose. */
