@@ -39,7 +39,8 @@ export function schemaResources(registry: SchemaRegistry, baseUrl: string, fault
       const json = registry.toScimSchema(s, baseUrl) as unknown as JsonObject;
       if (s.id === GROUP_SCHEMA_URN) {
         // This server requires a group displayName (RFC 7643 §4.2), so its /Schemas says so.
-        json.attributes = (json.attributes as JsonObject[]).map((a) => (a.name === 'displayName' ? { ...a, required: true } : a));
+        // It also keeps displayName unique, like userName.
+        json.attributes = (json.attributes as JsonObject[]).map((a) => (a.name === 'displayName' ? { ...a, required: true, uniqueness: 'server' } : a));
       }
       if (faults.has('discovery-nulls')) {
         // A typical serializer bug: optional characteristics written as null.

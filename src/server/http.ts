@@ -169,7 +169,9 @@ function onResource(ctx: HttpContext, type: TypeName, id: string, method: string
   if (ifMatch && method !== 'GET' && !faults.has('etag-ignored') && !etagMatches(ifMatch, etag)) {
     throw new ScimHttpError(412, `the resource has changed: its version is ${etag}`);
   }
-  const view = (r: Stored) => project(render(r, store), model, parseProjection(model, q.attributes, q.excludedAttributes));
+  const attributes = faults.has('attributes-ignored') ? undefined : q.attributes;
+  const excluded = faults.has('excluded-attributes-ignored') ? undefined : q.excludedAttributes;
+  const view = (r: Stored) => project(render(r, store), model, parseProjection(model, attributes, excluded));
   switch (method) {
     case 'GET': {
       const inm = req.headers['if-none-match'];

@@ -43,7 +43,8 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
       if (faults.has('filter-invalid-returns-500')) throw new ScimHttpError(500, 'internal error');
       throw badRequest('invalidFilter', err.message);
     }
-    if (faults.has('filter-and-unsupported') && someNode(ast, (n) => n.kind === 'and')) throw badRequest('invalidFilter', '"and" is not supported');
+    // Entra's `emails[type eq "work"].value eq "x"` is parsed into a value path with an inner "and": not an "and" the client wrote.
+    if (faults.has('filter-and-unsupported') && someNode(ast, (n) => n.kind === 'and', false)) throw badRequest('invalidFilter', '"and" is not supported');
     if (faults.has('filter-externalid-unsupported') && someNode(ast, (n) => 'attr' in n && n.attr.name.toLowerCase() === 'externalid')) {
       throw badRequest('invalidFilter', 'filtering on externalId is not supported');
     }
@@ -133,16 +134,16 @@ function fastPath(ctx: ListContext, type: TypeName, ast: FilterNode | undefined)
   return hit ? [hit] : [];
 }
 
-function someNode(n: FilterNode, pred: (n: FilterNode) => boolean): boolean {
+function someNode(n: FilterNode, pred: (n: FilterNode) => boolean, intoValuePaths = true): boolean {
   if (pred(n)) return true;
   switch (n.kind) {
     case 'and':
     case 'or':
-      return someNode(n.left, pred) || someNode(n.right, pred);
+      return someNode(n.left, pred, intoValuePaths) || someNode(n.right, pred, intoValuePaths);
     case 'not':
-      return someNode(n.expr, pred);
+      return someNode(n.expr, pred, intoValuePaths);
     case 'valuePath':
-      return someNode(n.filter, pred);
+      return intoValuePaths && someNode(n.filter, pred, intoValuePaths);
     default:
       return false;
   }

@@ -509,7 +509,8 @@ class Patcher {
     const list = this.list(t).slice();
     const fresh = new Set<unknown>();
     for (const el of values) {
-      const i = list.findIndex((old) => this.sameValue(t.def, old, el));
+      const duplicates = isMembers && this.faults.has('patch-add-member-duplicates');
+      const i = duplicates ? -1 : list.findIndex((old) => this.sameValue(t.def, old, el));
       if (i < 0) {
         list.push(el);
         if (isObject(el) && el.primary === true) fresh.add(el);

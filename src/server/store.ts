@@ -82,6 +82,7 @@ export class Store {
     this.unindexName(s.type, s.data, s.id);
     if (s.type === 'Group') this.setMembers(s.id, membersOf(s.data), []);
     // Remove it from every group it belonged to.
+    if (this.faults.has('delete-keeps-memberships')) return;
     for (const gid of this.memberOf.get(s.id) ?? []) {
       const g = this.maps.Group.get(gid);
       if (!g) continue;

@@ -158,6 +158,18 @@ const PROBES: Record<string, Probe> = {
     const r = await c.patch(`/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${a.id}"]` }));
     return [r.status, await memberIds(c, g.id)];
   },
+  'patch.add-existing-member': async (c) => {
+    const a = await user(c);
+    const g = await group(c, [a.id]);
+    await c.patch(`/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }));
+    return memberIds(c, g.id);
+  },
+  'delete.leaves-groups': async (c) => {
+    const a = await user(c);
+    const g = await group(c, [a.id]);
+    await c.del(`/Users/${a.id}`);
+    return memberIds(c, g.id);
+  },
   'patch.atomic': async (c) => {
     const u = await user(c, { title: 'Before' });
     const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'After' }, { op: 'replace', path: 'bogusAttr', value: 1 }));
@@ -211,6 +223,8 @@ const EXPECTED: Record<FaultName, string[]> = {
   'patch-remove-member-value-ignored': ['patch.remove-member-value'],
   'patch-remove-member-filter-unsupported': ['patch.remove-member-filter'],
   'patch-not-atomic': ['patch.atomic'],
+  'patch-add-member-duplicates': ['patch.add-existing-member'],
+  'delete-keeps-memberships': ['delete.leaves-groups'],
   'patch-active-ignored': ['patch.active'],
   'drop-preferred-language': ['store.attributes'],
   'drop-phone-numbers': ['store.attributes'],
@@ -281,6 +295,8 @@ describe('named faults', () => {
       'patch.remove-member-value': 1,
       'patch.remove-member-filter': [200, 1],
       'patch.atomic': [400, 'Before'],
+      'patch.add-existing-member': 1,
+      'delete.leaves-groups': 0,
       'discovery.nulls': 0,
       'discovery.enterprise': [[USER_URN, GROUP_URN, ENT_URN], [{ schema: ENT_URN, required: false }]],
       'spc.patch': { supported: true },

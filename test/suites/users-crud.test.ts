@@ -100,6 +100,8 @@ const EXPECTED: Record<FaultName, string[]> = {
   'drop-manager': [],
   'discovery-nulls': [],
   'discovery-missing-enterprise': [],
+  'patch-add-member-duplicates': [],
+  'delete-keeps-memberships': [],
   'spc-patch-false': [],
 };
 

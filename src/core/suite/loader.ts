@@ -126,7 +126,8 @@ function semantic(src: YamlSource, raw: RawSuite): Suite {
     if ('forEachDialect' in item) {
       for (const d of DIALECTS) item.forEachDialect.forEach((def, j) => addStep(def, ['steps', i, 'forEachDialect', j], d));
     } else if (item.request?.dialects) {
-      for (const d of DIALECTS) addStep(item, ['steps', i], d);
+      // A step runs in the dialects it gives a request for (one only, when only one differs from the RFC form).
+      for (const d of DIALECTS) if (item.request.dialects[d]) addStep(item, ['steps', i], d);
     } else {
       addStep(item, ['steps', i], undefined);
     }

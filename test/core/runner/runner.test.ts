@@ -125,6 +125,29 @@ describe('runner', () => {
   });
 });
 
+describe('prerequisites of lower severity and one-dialect steps', () => {
+  const s2 = parseSuite(
+    `id: s
+title: severity of prerequisites
+steps:
+  - { id: optional, title: an optional rule that fails, severity: SHOULD, reference: r, request: { method: GET, path: /ServiceProviderConfig }, expect: { status: 418 } }
+  - { id: builds-on-it, title: builds on it, severity: MUST, reference: r, needs: [optional], request: { method: GET, path: /ServiceProviderConfig } }
+  - id: legacy-only
+    title: only the legacy dialect differs
+    severity: MUST
+    reference: r
+    request: { method: GET, path: /ServiceProviderConfig, dialects: { entra-legacy: { path: /ResourceTypes } } }
+`,
+    's.yaml',
+  );
+  it('skips (does not error) what needs a failed SHOULD check, and runs a one-dialect step once', async () => {
+    const run = await runAgainstReference(['s'], { suites: [s2] });
+    expect(run.outcomes).toEqual({ 's/optional': 'failed', 's/builds-on-it': 'skipped', 's/legacy-only[entra-legacy]': 'passed' });
+    expect(run.byId('s/builds-on-it').message).toBe('it needs s/optional (SHOULD), which failed');
+    expect(run.result.exitCode).toBe(0);
+  });
+});
+
 describe('captures made per dialect', () => {
   const perDialect = parseSuite(
     `id: d
