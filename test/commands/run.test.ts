@@ -82,3 +82,55 @@ describe('scimcheck suites', () => {
     ]);
   });
 });
+
+describe('attribute mappings from the command line', () => {
+  it('run --app zenya prints a table per app and returns mappings[] that match report.schema.json', async () => {
+    const faulty = await startServer({ faults: ['drop-preferred-language'] });
+    try {
+      const r = await runCli(['run', '--base-url', faulty.url, '--token', faulty.token, '--app', 'zenya']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/\(0 suites, 1 app profile\)/);
+      expect(r.stdout).toContain('zenya Zenya — 13 mappings: 12 passed, 1 failed');
+      expect(r.stdout).toMatch(/User\s+preferredLanguage\s+String\s+✔\s+✖\s+✖\s+·\s+FAIL\s+read: after create, preferredLanguage is absent, expected "en-US"/);
+      expect(r.stdout).toMatch(/User\s+userName\*\s+String\s+✔\s+✔\s+✔\s+✔\s+PASS/);
+      expect(r.stdout).toMatch(/mappings: 12 passed, 1 failed in \d+ ms\n$/);
+      const j = await runCli(['run', '--base-url', faulty.url, '--token', faulty.token, '--app', 'zenya', '--json']);
+      const report = JSON.parse(j.stdout);
+      expect(validateReport(report), JSON.stringify(validateReport.errors)).toBe(true);
+      expect(report.mappings).toHaveLength(13);
+      expect(report.summary.mappings).toEqual({ passed: 12, failed: 1, errored: 0, skipped: 0 });
+      expect(report.mappings.find((m: { attribute: string }) => m.attribute === 'preferredLanguage')).toMatchObject({
+        app: 'zenya',
+        object: 'User',
+        type: 'String',
+        matching: false,
+        outcome: 'failed',
+        phases: { create: 'passed', read: 'failed', update: 'failed', filter: 'n/a' },
+      });
+    } finally {
+      await faulty.close();
+    }
+  });
+
+  it('--entra-schema checks the mappings of an exported schema', async () => {
+    const file = new URL('../fixtures/entra/scim-app-schema.json', import.meta.url).pathname;
+    const r = await runCli(['run', '--base-url', server.url, '--token', server.token, '--entra-schema', file, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.mappings.map((m: { attribute: string; outcome: string }) => `${m.attribute}:${m.outcome}`)).toEqual([
+      'userName:passed', 'active:passed', 'displayName:passed', 'title:passed', 'emails[type eq "work"].value:passed', 'externalId:passed',
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department:passed', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager:passed',
+      'displayName:passed', 'externalId:passed', 'members:passed',
+    ]);
+  });
+
+  it('apps lists the profiles and their rows; an unknown app is a usage error', async () => {
+    const r = await runCli(['apps', '--json']);
+    const { apps } = JSON.parse(r.stdout);
+    expect(apps.map((a: { id: string; rows: unknown[] }) => `${a.id}:${a.rows.length}`)).toEqual(['entra-default:25', 'zenya:13', 'zscaler-beta:10', 'zscaler-private-access:16', 'zscaler-two:10']);
+    expect(apps[1].source).toMatchObject({ seed: '000_81158d93712d61aa.txt', date: '2019-10-29' });
+    const bad = await runCli(['run', '--base-url', server.url, '--app', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toBe('scimcheck: --app: no app profile "nope" (scimcheck apps lists them: entra-default, zenya, zscaler-beta, zscaler-private-access, zscaler-two)');
+  });
+});
