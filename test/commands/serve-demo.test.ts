@@ -71,12 +71,12 @@ describe('test-connection against the reference server', () => {
 });
 
 describe('scimcheck demo', () => {
-  it('runs every suite against the in-process reference server and exits 0', async () => {
+  it('runs every suite and app profile against the in-process reference server and exits 0', async () => {
     const r = await runCli(['demo'], { timeoutMs: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^scimcheck demo → http:\/\/127\.0\.0\.1:\d+\/scim\/v2 \(reference server\) \(\d+ suites\)\n/);
-    expect(r.stdout).toMatch(/\n\d+ passed, 0 failed, 0 errored, 0 skipped in \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^scimcheck demo → http:\/\/127\.0\.0\.1:\d+\/scim\/v2 \(reference server\) \(7 suites, 5 app profiles\)\n/);
+    expect(r.stdout).toMatch(/\n\d+ passed, 0 failed, 0 errored, 0 skipped; mappings: 74 passed, 0 failed in \d+ ms\n$/);
   });
 
   it('shows a broken server with --fault, exit 1, JSON on request', async () => {
