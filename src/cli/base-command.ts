@@ -1,6 +1,10 @@
 import { Command, Flags } from '@oclif/core';
 import { ExitCode, ScimcheckError } from '../core/errors.js';
+import { ScimClient } from '../core/http/client.js';
 import { Redactor } from '../core/http/redact.js';
+import { exchangeLines } from '../core/report/text.js';
+import { resolveTarget } from '../core/target/resolve.js';
+import { targetFlagValues } from './target-flags.js';
 import { chalkFor, decideColor } from '../core/report/color.js';
 import type { ChalkInstance } from 'chalk';
 
@@ -16,6 +20,21 @@ export abstract class BaseCommand extends Command {
   /** Secrets known so far; commands add the target's as soon as it is resolved. */
   redactor = new Redactor();
   ch: ChalkInstance = chalkFor(false);
+
+  /**
+   * Resolves the target from flags, environment and config file, arms the redactor with its secrets, prints its
+   * warnings, and opens the SCIM client (printing every exchange with --verbose).
+   */
+  protected openTarget(flags: Record<string, unknown>, verbose: boolean): { client: ScimClient; baseUrl: string } {
+    const target = resolveTarget({ flags: targetFlagValues(flags), env: process.env, cwd: process.cwd() });
+    this.redactor = new Redactor(target.secrets);
+    for (const w of target.warnings) this.err(this.ch.yellow(`warning: ${w}`));
+    const client = new ScimClient(target, {
+      redactor: this.redactor,
+      ...(verbose && !this.jsonEnabled() ? { onExchange: (e) => exchangeLines(e, this.ch).forEach((l) => this.out(l)) } : {}),
+    });
+    return { client, baseUrl: this.redactor.url(target.baseUrl.toString()) };
+  }
 
   protected setupOutput(colorFlag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): void {
     this.ch = chalkFor(decideColor({ flag: colorFlag, env: process.env, isTTY: Boolean(stream.isTTY) }));

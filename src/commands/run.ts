@@ -7,15 +7,12 @@ import { selectProfiles, wantsProfiles, type ProfileSelection } from '../cli/pro
 import type { Profile } from '../core/mapping/profile.js';
 import type { Suite } from '../core/suite/model.js';
 import { mappingTables } from '../core/report/mappings.js';
-import { targetFlags, targetFlagValues } from '../cli/target-flags.js';
+import { targetFlags } from '../cli/target-flags.js';
 import { ConfigError } from '../core/errors.js';
 import { ScimClient } from '../core/http/client.js';
-import { Redactor } from '../core/http/redact.js';
-import { exchangeLines } from '../core/report/text.js';
 import { runSuites } from '../core/runner/runner.js';
 import type { Dialect } from '../core/suite/model.js';
 import type { CheckResult } from '../core/result.js';
-import { resolveTarget } from '../core/target/resolve.js';
 
 export const runFlags = {
   suite: Flags.string({ summary: 'Run only this suite (repeatable; see scimcheck suites).', multiple: true, helpValue: 'ID' }),
@@ -52,14 +49,7 @@ Exit codes: 0 no MUST check failed, 1 a MUST check failed or could not be judged
     this.setupOutput(flags.color);
     const json = this.jsonEnabled();
     const { suites, profiles } = selectWork(flags, false);
-    const target = resolveTarget({ flags: targetFlagValues(flags), env: process.env, cwd: process.cwd() });
-    this.redactor = new Redactor(target.secrets);
-    for (const w of target.warnings) this.err(this.ch.yellow(`warning: ${w}`));
-    const client = new ScimClient(target, {
-      redactor: this.redactor,
-      ...(flags.verbose && !json ? { onExchange: (e) => exchangeLines(e, this.ch).forEach((l) => this.out(l)) } : {}),
-    });
-    const baseUrl = this.redactor.url(target.baseUrl.toString());
+    const { client, baseUrl } = this.openTarget(flags, flags.verbose);
     try {
       return await executeRun(this, { suites, profiles, client, baseUrl, flags, json, command: 'run' });
     } finally {

@@ -1,12 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
-import { targetFlags, targetFlagValues } from '../cli/target-flags.js';
+import { targetFlags } from '../cli/target-flags.js';
 import { testConnection } from '../core/connection/test-connection.js';
-import { ScimClient } from '../core/http/client.js';
-import { Redactor } from '../core/http/redact.js';
-import { exchangeLines } from '../core/report/text.js';
 import { checkPrinter, printSummary, runReport } from '../cli/output.js';
-import { resolveTarget } from '../core/target/resolve.js';
 
 export default class TestConnection extends BaseCommand {
   static override summary = "Do what Entra's Test Connection does, and say why it would fail.";
@@ -34,15 +30,7 @@ Exit codes: 0 passed, 1 a probe failed, 2 usage or configuration error, 3 target
     const { flags } = await this.parse(TestConnection);
     this.setupOutput(flags.color);
     const json = this.jsonEnabled();
-    const target = resolveTarget({ flags: targetFlagValues(flags), env: process.env, cwd: process.cwd() });
-    this.redactor = new Redactor(target.secrets);
-    for (const w of target.warnings) this.err(this.ch.yellow(`warning: ${w}`));
-
-    const client = new ScimClient(target, {
-      redactor: this.redactor,
-      ...(flags.verbose && !json ? { onExchange: (e) => exchangeLines(e, this.ch).forEach((l) => this.out(l)) } : {}),
-    });
-    const baseUrl = this.redactor.url(target.baseUrl.toString());
+    const { client, baseUrl } = this.openTarget(flags, flags.verbose);
     if (!json) this.out(`${this.ch.bold('scimcheck test-connection')} ${this.ch.dim('→')} ${baseUrl}`);
     try {
       const result = await testConnection(client, {
