@@ -1,17 +1,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckResult, Summary } from '../core/result.js';
 import type { ExitCode } from '../core/errors.js';
+import type { Report } from '../core/report/model.js';
 import { checkDetails, checkLine, summaryLine } from '../core/report/text.js';
 
-/** The JSON result of a run (README "JSON result"): the same shape for every command that runs checks. */
-export interface RunReport {
-  tool: { name: 'scimcheck'; version: string };
-  command: string;
-  target: { baseUrl: string };
-  exitCode: ExitCode;
-  summary: Summary;
-  checks: CheckResult[];
-}
+/** The JSON result of a run (README "JSON result", src/core/report/model.ts). */
+export type RunReport = Report;
 
 export function runReport(command: string, version: string, baseUrl: string, r: { exitCode: ExitCode; summary: Summary; checks: CheckResult[] }): RunReport {
   return { tool: { name: 'scimcheck', version }, command, target: { baseUrl }, exitCode: r.exitCode, summary: r.summary, checks: r.checks };

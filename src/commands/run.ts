@@ -13,6 +13,7 @@ import { ScimClient } from '../core/http/client.js';
 import { runSuites } from '../core/runner/runner.js';
 import type { Dialect } from '../core/suite/model.js';
 import type { CheckResult } from '../core/result.js';
+import type { Report } from '../core/report/model.js';
 
 export const runFlags = {
   suite: Flags.string({ summary: 'Run only this suite (repeatable; see scimcheck suites).', multiple: true, helpValue: 'ID' }),
@@ -87,6 +88,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const c = cmd;
   const print = checkPrinter((l) => c.out(l), c.ch, json, flags.strict);
   const buffered = new Map<string, CheckResult[]>();
+  const startedAt = new Date().toISOString();
   if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${plural(input.suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`)}`);
   const result = await runSuites({
     suites: input.suites,
@@ -114,9 +116,11 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const notDeleted = result.cleanup.filter((x) => !x.ok);
   for (const x of notDeleted) c.err(c.ch.yellow(`warning: could not delete ${x.path} (suite ${x.suite}): ${x.message}`));
   printSummary((l) => c.out(l), c.ch, json, result.summary);
-  const report = c.redactor.json({
+  const report: Report = c.redactor.json({
     ...runReport(input.command, c.config.version, input.baseUrl, result),
     runId: result.runId,
+    startedAt,
+    dialects: flags.dialect ? [flags.dialect] : ['entra-legacy', 'entra'],
     suites: result.suites,
     cleanup: result.cleanup,
     mappings: result.mappings,

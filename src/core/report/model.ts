@@ -1,0 +1,34 @@
+/**
+ * The JSON result of a run (schemas/report.schema.json): what `--json` prints and `--report-json` writes, and the one
+ * input of every file reporter (JUnit, HTML, HAR, GitHub). Everything in it is already redacted.
+ */
+import type { ExitCode } from '../errors.js';
+import type { Exchange } from '../http/exchange.js';
+import type { MappingResult } from '../mapping/engine.js';
+import type { CheckResult, Summary } from '../result.js';
+import type { CleanupItem } from '../runner/runner.js';
+
+export interface Report {
+  tool: { name: 'scimcheck'; version: string };
+  command: string;
+  target: { baseUrl: string };
+  exitCode: ExitCode;
+  summary: Summary;
+  checks: CheckResult[];
+  runId?: string;
+  /** When the run started (ISO 8601). */
+  startedAt?: string;
+  /** The PATCH dialects the run used. */
+  dialects?: string[];
+  suites?: { id: string; title: string; durationMs: number }[];
+  cleanup?: CleanupItem[];
+  mappings?: MappingResult[];
+}
+
+/** Every exchange of a report once, in sequence order (checks and mapping rows can share one). */
+export function allExchanges(report: Report): Exchange[] {
+  const bySeq = new Map<number, Exchange>();
+  for (const c of report.checks) for (const e of c.exchanges) bySeq.set(e.seq, e);
+  for (const m of report.mappings ?? []) for (const e of m.exchanges) bySeq.set(e.seq, e);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
