@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { CheckResult, Summary } from '../core/result.js';
+import type { CheckResult, FailOn, Summary } from '../core/result.js';
 import type { ExitCode } from '../core/errors.js';
 import type { Report } from '../core/report/model.js';
 import { checkDetails, checkLine, summaryLine } from '../core/report/text.js';
@@ -12,10 +12,10 @@ export function runReport(command: string, version: string, baseUrl: string, r: 
 }
 
 /** Line printer for checks as they finish (undefined under --json, where nothing but the JSON is printed). */
-export function checkPrinter(out: (line: string) => void, ch: ChalkInstance, json: boolean, strict = false): ((c: CheckResult) => void) | undefined {
+export function checkPrinter(out: (line: string) => void, ch: ChalkInstance, json: boolean, failOn: FailOn | boolean = 'must'): ((c: CheckResult) => void) | undefined {
   if (json) return undefined;
   return (c) => {
-    out(`  ${checkLine(c, ch, strict)}`);
+    out(`  ${checkLine(c, ch, failOn)}`);
     for (const l of checkDetails(c, ch)) out(l);
   };
 }

@@ -12,7 +12,8 @@ import { ConfigError } from '../core/errors.js';
 import { ScimClient } from '../core/http/client.js';
 import { runSuites } from '../core/runner/runner.js';
 import type { Dialect } from '../core/suite/model.js';
-import type { CheckResult } from '../core/result.js';
+import type { CheckResult, FailOn } from '../core/result.js';
+import { applyBaseline, exitCodeWithBaseline, readBaseline, writeBaseline } from '../core/baseline.js';
 import type { Report } from '../core/report/model.js';
 
 export const runFlags = {
@@ -23,7 +24,10 @@ export const runFlags = {
   dialect: Flags.string({ summary: "Keep one of Entra's PATCH dialects (default: both).", options: ['entra', 'entra-legacy'] }),
   'read-only': Flags.boolean({ summary: 'Send no write: skip checks that create, change or delete.', default: false }),
   concurrency: Flags.integer({ summary: 'Suites run at once.', default: 4, min: 1, max: 32 }),
-  strict: Flags.boolean({ summary: 'Count failed SHOULD/MAY checks as failures.', default: false }),
+  'fail-on': Flags.string({ summary: 'Which failed checks fail the run: must (default), should (MUST and SHOULD), any.', options: ['must', 'should', 'any'], default: 'must' }),
+  strict: Flags.boolean({ summary: 'Same as --fail-on any.', default: false }),
+  baseline: Flags.string({ summary: 'Known failures (a file written by --write-baseline): fail only on new ones, list the ones now fixed.', helpValue: 'FILE' }),
+  'write-baseline': Flags.string({ summary: "Write this run's failures to a baseline file.", helpValue: 'FILE' }),
   'report-json': Flags.string({ summary: 'Write the JSON result to this file.', helpValue: 'FILE' }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print every exchange (redacted) as it happens.', default: false }),
   app: Flags.string({ summary: 'Check the attribute mappings of this app profile (repeatable; `all` for every one; see scimcheck apps).', multiple: true, helpValue: 'ID' }),
@@ -35,7 +39,7 @@ export default class Run extends BaseCommand {
   static override summary = 'Run the conformance suites against a SCIM endpoint.';
   static override description = `Runs the built-in YAML suites (and --suite-file ones) against the target: discovery, Test Connection, Entra's user lifecycle in both PATCH dialects, group membership, filters, pagination and projection, error format. Every resource a run creates is deleted at the end.
 
-Exit codes: 0 no MUST check failed, 1 a MUST check failed or could not be judged (any check with --strict), 2 usage or configuration error, 3 target unreachable.`;
+Exit codes: 0 no check that counts failed (MUST by default; see --fail-on) and none errored (with --baseline: no new failure), 1 otherwise, 2 usage or configuration error, 3 target unreachable.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --base-url https://staging.example.com/scim/v2 --token "$TOKEN"',
     '<%= config.bin %> <%= command.id %> --suite users-crud --dialect entra',
@@ -79,14 +83,26 @@ export interface ExecuteInput {
   baseUrl: string;
   json: boolean;
   command: string;
-  flags: { dialect?: string; 'read-only': boolean; concurrency: number; strict: boolean; check?: string[]; 'report-json'?: string };
+  flags: {
+    dialect?: string;
+    'read-only': boolean;
+    concurrency: number;
+    strict: boolean;
+    'fail-on': string;
+    baseline?: string;
+    'write-baseline'?: string;
+    check?: string[];
+    'report-json'?: string;
+  };
 }
 
 /** Runs suites and prints them as `run` does; shared with `demo`. */
 export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const { flags, json } = input;
   const c = cmd;
-  const print = checkPrinter((l) => c.out(l), c.ch, json, flags.strict);
+  const failOn: FailOn = flags.strict ? 'any' : (flags['fail-on'] as FailOn);
+  const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const print = checkPrinter((l) => c.out(l), c.ch, json, failOn);
   const buffered = new Map<string, CheckResult[]>();
   const startedAt = new Date().toISOString();
   if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${plural(input.suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`)}`);
@@ -96,7 +112,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     ...(flags.dialect ? { dialects: [flags.dialect as Dialect] } : {}),
     readOnly: flags['read-only'],
     concurrency: flags.concurrency,
-    strict: flags.strict,
+    failOn,
     ...(flags.check?.length ? { checks: flags.check } : {}),
     ...(input.profiles.length ? { profiles: input.profiles } : {}),
     onEvent: (e) => {
@@ -125,6 +141,23 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     cleanup: result.cleanup,
     mappings: result.mappings,
   });
+  if (baseline && flags.baseline) {
+    const verdict = applyBaseline(report, baseline, flags.baseline, failOn);
+    report.baseline = verdict;
+    report.exitCode = exitCodeWithBaseline(report, verdict);
+    if (!json) {
+      c.out(
+        `baseline ${flags.baseline}: ${verdict.known.length} known failure${verdict.known.length === 1 ? '' : 's'}, ` +
+          `${verdict.new.length ? c.ch.red(`${verdict.new.length} new`) : c.ch.green('0 new')}, ${verdict.fixed.length} fixed since the baseline`,
+      );
+      for (const id of verdict.new) c.out(`  ${c.ch.red('new')}    ${id}`);
+      for (const id of verdict.fixed) c.out(`  ${c.ch.green('fixed')}  ${id}`);
+    }
+  }
+  if (flags['write-baseline']) {
+    const written = writeBaseline(flags['write-baseline'], report, failOn);
+    if (!json) c.out(`wrote ${flags['write-baseline']} with ${written.failures.length} known failure${written.failures.length === 1 ? '' : 's'}`);
+  }
   if (flags['report-json']) {
     try {
       writeFileSync(flags['report-json'], `${JSON.stringify(report, null, 2)}\n`);
@@ -132,7 +165,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
       throw new ConfigError(`--report-json: cannot write ${flags['report-json']}: ${(err as Error).message}`);
     }
   }
-  process.exitCode = result.exitCode;
+  process.exitCode = report.exitCode;
   return report;
 }
 

@@ -34,7 +34,7 @@ export interface CheckResult {
 
 export interface Summary {
   passed: number;
-  /** Failed checks that count: MUST checks (and SHOULD/MAY under --strict). */
+  /** Failed checks that count: MUST checks (and SHOULD/MAY per --fail-on / --strict). */
   failed: number;
   errored: number;
   skipped: number;
@@ -45,11 +45,20 @@ export interface Summary {
   mappings?: { passed: number; failed: number; errored: number; skipped: number };
 }
 
-export function summarize(checks: CheckResult[], durationMs: number, strict = false): Summary {
+/** Which failed checks make a run fail: MUST only (default), MUST and SHOULD, or any (`--strict`). */
+export type FailOn = 'must' | 'should' | 'any';
+
+/** Whether a failed check of this severity counts under `failOn` (`true` is `--strict`, i.e. any). */
+export function counts(severity: Severity, failOn: FailOn | boolean = 'must'): boolean {
+  const level = failOn === true ? 'any' : failOn === false ? 'must' : failOn;
+  return severity === 'MUST' || level === 'any' || (level === 'should' && severity === 'SHOULD');
+}
+
+export function summarize(checks: CheckResult[], durationMs: number, failOn: FailOn | boolean = 'must'): Summary {
   const s: Summary = { passed: 0, failed: 0, errored: 0, skipped: 0, warnings: 0, durationMs };
   for (const c of checks) {
     if (c.outcome === 'failed') {
-      if (c.severity === 'MUST' || strict) s.failed++;
+      if (counts(c.severity, failOn)) s.failed++;
       else s.warnings++;
     } else {
       s[c.outcome]++;

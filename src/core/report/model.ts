@@ -7,6 +7,7 @@ import type { Exchange } from '../http/exchange.js';
 import type { MappingResult } from '../mapping/engine.js';
 import type { CheckResult, Summary } from '../result.js';
 import type { CleanupItem } from '../runner/runner.js';
+import type { BaselineVerdict } from '../baseline.js';
 
 export interface Report {
   tool: { name: 'scimcheck'; version: string };
@@ -23,6 +24,8 @@ export interface Report {
   suites?: { id: string; title: string; durationMs: number }[];
   cleanup?: CleanupItem[];
   mappings?: MappingResult[];
+  /** With --baseline: the known, new and fixed failures. */
+  baseline?: BaselineVerdict;
 }
 
 /** Every exchange of a report once, in sequence order (checks and mapping rows can share one). */

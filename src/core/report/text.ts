@@ -1,13 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import type { Exchange } from '../http/exchange.js';
-import type { CheckResult, Summary } from '../result.js';
+import { counts, type CheckResult, type FailOn, type Summary } from '../result.js';
 
 const SYMBOL = { passed: '✔', failed: '✖', errored: '!', skipped: '-' } as const;
 const BODY_PREVIEW = 600;
 
 /** One line per check: symbol, id, title, timing. Warnings (failed SHOULD/MAY) show as `▲`. */
-export function checkLine(c: CheckResult, ch: ChalkInstance, strict = false): string {
-  const warn = c.outcome === 'failed' && c.severity !== 'MUST' && !strict;
+export function checkLine(c: CheckResult, ch: ChalkInstance, failOn: FailOn | boolean = 'must'): string {
+  const warn = c.outcome === 'failed' && !counts(c.severity, failOn);
   const sym = warn ? ch.yellow('▲') : paint(ch, c.outcome, SYMBOL[c.outcome]);
   const label = warn ? 'WARN' : c.outcome.toUpperCase();
   const time = c.durationMs ? ch.dim(` (${c.durationMs} ms)`) : '';

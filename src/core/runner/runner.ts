@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
-import { exitCodeFor, summarize, type CheckResult, type Summary } from '../result.js';
+import { exitCodeFor, summarize, type CheckResult, type FailOn, type Summary } from '../result.js';
 import type { ExitCode } from '../errors.js';
 import { schemaDefsFromListResponse, ServerSchemas } from '../scim/compile-schema.js';
 import { parsePath, selectValues } from '../scim/filter/index.js';
@@ -43,6 +43,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Check ids (`suite/step`) to run, with the steps they depend on. */
   checks?: string[];
+  /** Which failed checks count (default must; `strict: true` is any). */
+  failOn?: FailOn;
   strict?: boolean;
   runId?: string;
   registry?: SchemaRegistry;
@@ -116,7 +118,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const order = new Map<string, number>();
   opts.suites.forEach((s, i) => s.steps.forEach((st, j) => order.set(`${s.id}/${st.key}`, i * 10_000 + j)));
   checks.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-  const summary = summarize(checks, Date.now() - started, opts.strict);
+  const summary = summarize(checks, Date.now() - started, opts.strict ? 'any' : opts.failOn ?? 'must');
   const mappings = mapped.results;
   if (mappings.length) {
     summary.mappings = { passed: 0, failed: 0, errored: 0, skipped: 0 };
