@@ -7,10 +7,12 @@ import { selectProfiles, wantsProfiles, type ProfileSelection } from '../cli/pro
 import type { Profile } from '../core/mapping/profile.js';
 import type { Suite } from '../core/suite/model.js';
 import { mappingTables } from '../core/report/mappings.js';
+import { checkDetails, checkLine } from '../core/report/text.js';
+import { startLiveView } from '../cli/live.js';
 import { targetFlags } from '../cli/target-flags.js';
 import { ConfigError } from '../core/errors.js';
 import { ScimClient } from '../core/http/client.js';
-import { runSuites } from '../core/runner/runner.js';
+import { runSuites, type RunResult } from '../core/runner/runner.js';
 import type { Dialect } from '../core/suite/model.js';
 import type { CheckResult, FailOn } from '../core/result.js';
 import { applyBaseline, exitCodeWithBaseline, readBaseline, writeBaseline } from '../core/baseline.js';
@@ -56,7 +58,7 @@ Exit codes: 0 no check that counts failed (MUST by default; see --fail-on) and n
     const { suites, profiles } = selectWork(flags, false);
     const { client, baseUrl } = this.openTarget(flags, flags.verbose);
     try {
-      return await executeRun(this, { suites, profiles, client, baseUrl, flags, json, command: 'run' });
+      return await executeRun(this, { suites, profiles, client, baseUrl, flags, json, command: 'run', verbose: flags.verbose });
     } finally {
       await client.close();
     }
@@ -77,6 +79,8 @@ export function selectWork(flags: SuiteSelection & ProfileSelection, demo: boole
 }
 
 export interface ExecuteInput {
+  /** --verbose prints exchanges as they happen: the live view would garble them. */
+  verbose?: boolean;
   suites: Suite[];
   profiles: Profile[];
   client: ScimClient;
@@ -101,12 +105,16 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const { flags, json } = input;
   const c = cmd;
   const failOn: FailOn = flags.strict ? 'any' : (flags['fail-on'] as FailOn);
+  // A live view on a terminal; plain lines for CI, pipes and files.
+  const live = !json && !input.verbose && process.stdout.isTTY === true && !process.env.CI ? await startLiveView(input.suites, input.profiles, c.ch.level > 0) : undefined;
   const baseline = flags.baseline ? readBaseline(flags.baseline) : undefined;
-  const print = checkPrinter((l) => c.out(l), c.ch, json, failOn);
+  const print = live ? undefined : checkPrinter((l) => c.out(l), c.ch, json, failOn);
   const buffered = new Map<string, CheckResult[]>();
   const startedAt = new Date().toISOString();
   if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${plural(input.suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`)}`);
-  const result = await runSuites({
+  let result: RunResult;
+  try {
+    result = await runSuites({
     suites: input.suites,
     client: input.client,
     ...(flags.dialect ? { dialects: [flags.dialect as Dialect] } : {}),
@@ -116,6 +124,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     ...(flags.check?.length ? { checks: flags.check } : {}),
     ...(input.profiles.length ? { profiles: input.profiles } : {}),
     onEvent: (e) => {
+      live?.onEvent(e);
       // Suites run concurrently: each suite's checks are printed together when the suite ends.
       if (!print) return;
       if (e.type === 'check') (buffered.get(e.check.suite) ?? buffered.set(e.check.suite, []).get(e.check.suite)!).push(e.check);
@@ -124,8 +133,19 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
         for (const check of buffered.get(e.suite.id) ?? []) print(check);
       }
     },
-  });
-  if (print && result.mappings.length) {
+    });
+  } finally {
+    live?.finish();
+  }
+  if (live) {
+    await live.done;
+    // The details of what did not pass, once the live view is drawn.
+    for (const check of result.checks.filter((x) => x.outcome === 'failed' || x.outcome === 'errored')) {
+      c.out(`  ${checkLine(check, c.ch, failOn)}`);
+      for (const l of checkDetails(check, c.ch)) c.out(l);
+    }
+  }
+  if (!json && result.mappings.length) {
     c.out('');
     for (const l of mappingTables(result.mappings, new Map(input.profiles.map((p) => [p.id, p.title])), c.ch)) c.out(l);
   }
