@@ -152,7 +152,6 @@ function mappingBody(m: MappingResult): string {
     `mapping: ${m.app} ${m.object} ${m.attribute} (${m.type}${m.matching ? ', matching attribute' : ''})`,
     `phases: declared=${p.declared} create=${p.create} read=${p.read} update=${p.update} filter=${p.filter}`,
     ...(dialects ? [`update by dialect: ${dialects}`] : []),
-    `rule: Entra provisions this attribute as mapped in the app profile`,
   ].join('\n');
 }
 
