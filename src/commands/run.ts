@@ -9,6 +9,7 @@ import type { Suite } from '../core/suite/model.js';
 import { mappingTables } from '../core/report/mappings.js';
 import { checkDetails, checkLine } from '../core/report/text.js';
 import { startLiveView } from '../cli/live.js';
+import { githubActions, writeReportFiles, type ReportFileFlags } from '../cli/report-files.js';
 import { targetFlags } from '../cli/target-flags.js';
 import { ConfigError } from '../core/errors.js';
 import { ScimClient } from '../core/http/client.js';
@@ -31,6 +32,9 @@ export const runFlags = {
   baseline: Flags.string({ summary: 'Known failures (a file written by --write-baseline): fail only on new ones, list the ones now fixed.', helpValue: 'FILE' }),
   'write-baseline': Flags.string({ summary: "Write this run's failures to a baseline file.", helpValue: 'FILE' }),
   'report-json': Flags.string({ summary: 'Write the JSON result to this file.', helpValue: 'FILE' }),
+  junit: Flags.string({ summary: 'Write a JUnit XML report (GitLab, Jenkins, Azure DevOps: name it TEST-*.xml there).', helpValue: 'FILE' }),
+  html: Flags.string({ summary: 'Write one self-contained HTML report (for pre-certification).', helpValue: 'FILE' }),
+  har: Flags.string({ summary: 'Write every exchange, redacted, as a HAR 1.2 file.', helpValue: 'FILE' }),
   verbose: Flags.boolean({ char: 'v', summary: 'Print every exchange (redacted) as it happens.', default: false }),
   app: Flags.string({ summary: 'Check the attribute mappings of this app profile (repeatable; `all` for every one; see scimcheck apps).', multiple: true, helpValue: 'ID' }),
   'app-file': Flags.string({ summary: 'Check the attribute mappings of an app profile file of your own (repeatable).', multiple: true, helpValue: 'FILE' }),
@@ -97,7 +101,7 @@ export interface ExecuteInput {
     'write-baseline'?: string;
     check?: string[];
     'report-json'?: string;
-  };
+  } & ReportFileFlags;
 }
 
 /** Runs suites and prints them as `run` does; shared with `demo`. */
@@ -178,6 +182,8 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     const written = writeBaseline(flags['write-baseline'], report, failOn);
     if (!json) c.out(`wrote ${flags['write-baseline']} with ${written.failures.length} known failure${written.failures.length === 1 ? '' : 's'}`);
   }
+  await writeReportFiles({ ...report, exchanges: input.client.exchanges }, flags);
+  await githubActions(report, input.suites, failOn, (l) => c.out(l), json);
   if (flags['report-json']) {
     try {
       writeFileSync(flags['report-json'], `${JSON.stringify(report, null, 2)}\n`);

@@ -14,7 +14,7 @@ import type { Report } from './model.js';
 export const ANNOTATIONS_PER_TYPE = 10;
 /** The step summary stays at or below this many bytes (GitHub refuses a step summary above 1 MiB). */
 export const STEP_SUMMARY_MAX_BYTES = 1_000_000;
-/** Longest annotation message: a check message can quote a response body. */
+/** Longest message of an annotation (before its rule and fix): a check message can quote a response body. */
 const MAX_MESSAGE = 4000;
 /** Longest table cell (characters) in the step summary. */
 const MAX_CELL = 1000;
@@ -88,18 +88,18 @@ function annotation(p: Problem, suiteFiles: Record<string, string> | undefined):
   let file: string | undefined;
   if (p.check) {
     const c = p.check;
-    title = c.id;
-    message = `${c.message} (${c.reference}${c.hint ? `; fix: ${c.hint}` : ''})`;
+    title = clip(c.id, 200);
+    message = `${clip(c.message, MAX_MESSAGE)} (${clip(c.reference, 200)}${c.hint ? `; fix: ${clip(c.hint, 1000)}` : ''})`;
     file = suiteFiles?.[c.suite];
   } else {
     const m = p.mapping!;
     title = `${m.app}/${m.object} ${m.attribute}`;
-    message = m.message;
+    message = clip(m.message, MAX_MESSAGE);
     file = suiteFiles?.[`app:${m.app}`];
   }
   if (file) props.push(`file=${escapeProperty(file)}`);
   props.push(`title=${escapeProperty(title)}`);
-  return `::${p.level} ${props.join(',')}::${escapeData(clip(message, MAX_MESSAGE))}`;
+  return `::${p.level} ${props.join(',')}::${escapeData(message)}`;
 }
 
 /** Errors (in report order: checks, then mapping rows) followed by warnings. */
@@ -139,132 +139,168 @@ export function inferFailOn(report: Report): FailOn {
 // ---------------------------------------------------------------------------------------------------------------
 // Step summary
 
-/** Appends lines while they fit in the byte budget, leaving `reserve` bytes for the closing notes. */
-class Budget {
-  private readonly lines: string[] = [];
-  private bytes = 0;
-  constructor(
-    private readonly limit: number,
-    private readonly reserve: number,
-  ) {}
-
-  /** Adds the lines (all or none) if they fit with the reserve left over. */
-  fit(...lines: string[]): boolean {
-    const n = lines.reduce((sum, l) => sum + Buffer.byteLength(l, 'utf8') + 1, 0);
-    if (this.bytes + n + this.reserve > this.limit) return false;
-    this.push(lines, n);
-    return true;
-  }
-
-  /** Adds short, bounded lines (headings, notes) unconditionally: they come out of the reserve when need be. */
-  add(...lines: string[]): void {
-    this.push(lines, lines.reduce((sum, l) => sum + Buffer.byteLength(l, 'utf8') + 1, 0));
-  }
-
-  private push(lines: string[], n: number): void {
-    this.lines.push(...lines);
-    this.bytes += n;
-  }
-
-  text(): string {
-    return this.lines.join('\n') + '\n';
-  }
+/**
+ * A block of the summary whose rows can be left out: `head` (a tally line, a table header) and `tail` come with the
+ * rows or go with them; `note(n)` says that n rows were left out.
+ */
+interface Block {
+  head: string[];
+  rows: string[];
+  tail: string[];
+  note: (left: number) => string;
 }
 
 const PHASE_MARK: Record<Phase, string> = { passed: '✅', failed: '❌', errored: '⚠️', skipped: '⏭️', 'n/a': '–' };
 
 /**
  * The Markdown step summary: verdict and target, the counts, a table of failures (errors first, then warnings), the
- * failed mapping rows per app (with a count of the rest), and cleanup problems. Never more than 1 MiB: what does not
- * fit is left out with a note pointing at the JSON report.
+ * failed mapping rows per app (with a count of the rest), and cleanup problems. Never more than
+ * STEP_SUMMARY_MAX_BYTES (GitHub's limit is 1 MiB): when everything does not fit, the tables share the room, the
+ * smallest first (so a few mapping or cleanup problems are never crowded out by thousands of failed checks), and
+ * each says how many rows it left out.
  */
 export function githubStepSummary(report: Report, opts: GithubOptions = {}): string {
-  const out = new Budget(STEP_SUMMARY_MAX_BYTES, 8192);
   const s = report.summary;
-  const ok = report.exitCode === 0;
-  const verdict = ok ? '✅ scimcheck passed' : report.exitCode === 3 ? '❌ scimcheck could not reach the target' : '❌ scimcheck failed';
-  out.add(`## ${verdict}: ${codeSpan(clip(report.target.baseUrl, 500))}`, '');
-
-  const facts = [`exit code ${report.exitCode}`, `\`scimcheck ${clip(report.command, 50)}\` ${clip(report.tool.version, 50)}`];
-  if (report.runId) facts.push(`run ${codeSpan(clip(report.runId, 50))}`);
-  if (report.dialects?.length) facts.push(`dialects ${clip(report.dialects.join(', '), 100)}`);
+  const verdict = report.exitCode === 0 ? '✅ scimcheck passed' : report.exitCode === 3 ? '❌ scimcheck could not reach the target' : '❌ scimcheck failed';
+  const facts = [`exit code ${report.exitCode}`, `${codeSpan(`scimcheck ${clip(report.command, 50)}`, false)} ${cell(report.tool.version, 50)}`];
+  if (report.runId) facts.push(`run ${codeSpan(clip(report.runId, 50), false)}`);
+  if (report.dialects?.length) facts.push(`dialects ${cell(report.dialects.join(', '), 100)}`);
   facts.push(`${s.durationMs} ms`);
-  out.add(facts.join(' · '), '');
-
-  out.add('| | passed | failed | errored | skipped | warnings |', '|---|---:|---:|---:|---:|---:|');
-  out.add(`| checks | ${s.passed} | ${s.failed} | ${s.errored} | ${s.skipped} | ${s.warnings} |`);
   const m = s.mappings;
-  if (m) out.add(`| mappings | ${m.passed} | ${m.failed} | ${m.errored} | ${m.skipped} | – |`);
-  out.add('');
+  // The document: fixed lines and blocks, in order.
+  const parts: (string | Block)[] = [
+    `## ${verdict}: ${codeSpan(clip(report.target.baseUrl, 500), false)}`,
+    '',
+    facts.join(' · '),
+    '',
+    '| | passed | failed | errored | skipped | warnings |',
+    '|---|---:|---:|---:|---:|---:|',
+    `| checks | ${s.passed} | ${s.failed} | ${s.errored} | ${s.skipped} | ${s.warnings} |`,
+    ...(m ? [`| mappings | ${m.passed} | ${m.failed} | ${m.errored} | ${m.skipped} | – |`] : []),
+    '',
+  ];
 
   // Failures: checks that failed or errored, errors first.
   const problems = problemsOf(report, opts.failOn ?? inferFailOn(report)).filter((p) => p.check);
   if (problems.length) {
-    out.add('### Failures', '', '| result | check | severity | Entra | reference | message |', '|---|---|---|---|---|---|');
-    let shown = 0;
-    for (const p of problems) {
-      const c = p.check!;
-      const row = `| ${p.kind === 'warning' ? '⚠️ warning' : p.kind === 'errored' ? '❌ errored' : '❌ failed'} | ${codeSpan(clip(c.id, 200))} | ${c.severity} | ${c.entra ? 'yes' : 'no'} | ${cell(c.reference, 200)} | ${cell(c.message)}${c.hint ? `<br>**Fix:** ${cell(c.hint)}` : ''} |`;
-      if (!out.fit(row)) break;
-      shown++;
-    }
-    out.add('');
-    if (shown < problems.length) out.add(truncated(problems.length - shown, 'failure'), '');
+    parts.push('### Failures', '', {
+      head: ['| result | check | severity | Entra | reference | message |', '|---|---|---|---|---|---|'],
+      rows: problems.map((p) => {
+        const c = p.check!;
+        const result = p.kind === 'warning' ? '⚠️ warning' : p.kind === 'errored' ? '❌ errored' : '❌ failed';
+        const fix = c.hint ? `<br>**Fix:** ${cell(c.hint)}` : '';
+        return `| ${result} | ${codeSpan(clip(c.id, 200))} | ${c.severity} | ${c.entra ? 'yes' : 'no'} | ${cell(c.reference, 200)} | ${cell(c.message)}${fix} |`;
+      }),
+      tail: [''],
+      note: (n) => truncated(n, 'failure'),
+    });
   }
 
   // Mapping rows: failed and errored rows in full, per app, with a count of the others.
   const mappings = report.mappings ?? [];
   if (mappings.length) {
-    out.add('### Attribute mappings', '');
-    let left = 0;
-    for (const app of [...new Set(mappings.map((r) => r.app))]) {
-      const rows = mappings.filter((r) => r.app === app);
+    parts.push('### Attribute mappings', '');
+    const byApp = new Map<string, MappingResult[]>();
+    for (const r of mappings) {
+      const list = byApp.get(r.app);
+      if (list) list.push(r);
+      else byApp.set(r.app, [r]);
+    }
+    for (const [app, rows] of byApp) {
       const bad = rows.filter((r) => r.outcome === 'failed' || r.outcome === 'errored');
       const count = (o: MappingResult['outcome']) => rows.filter((r) => r.outcome === o).length;
       const tally = (['passed', 'failed', 'errored', 'skipped'] as const).filter((o) => o === 'passed' || count(o)).map((o) => `${count(o)} ${o}`);
-      if (!out.fit(`**${cell(app, 200)}**: ${plural(rows.length, 'mapping')}: ${tally.join(', ')}`, '')) {
-        left += bad.length;
-        continue;
-      }
-      if (!bad.length) continue;
-      if (!out.fit('| result | object | attribute | type | declared | create | read | update | filter | message |', '|---|---|---|---|---|---|---|---|---|---|')) {
-        left += bad.length;
-        continue;
-      }
-      let shown = 0;
-      for (const r of bad) {
-        const ph = r.phases;
-        const row = `| ${r.outcome === 'errored' ? '❌ errored' : '❌ failed'} | ${r.object} | ${codeSpan(clip(r.attribute, 200))}${r.matching ? ' (matching)' : ''} | ${cell(r.type, 50)} | ${PHASE_MARK[ph.declared]} | ${PHASE_MARK[ph.create]} | ${PHASE_MARK[ph.read]} | ${PHASE_MARK[ph.update]} | ${PHASE_MARK[ph.filter]} | ${cell(r.message)} |`;
-        if (!out.fit(row)) break;
-        shown++;
-      }
-      left += bad.length - shown;
-      out.add('');
+      parts.push({
+        head: [
+          `**${cell(app, 200)}**: ${plural(rows.length, 'mapping')}: ${tally.join(', ')}`,
+          '',
+          ...(bad.length ? ['| result | object | attribute | type | declared | create | read | update | filter | message |', '|---|---|---|---|---|---|---|---|---|---|'] : []),
+        ],
+        rows: bad.map((r) => {
+          const ph = r.phases;
+          const marks = [ph.declared, ph.create, ph.read, ph.update, ph.filter].map((x) => PHASE_MARK[x]).join(' | ');
+          const attr = `${codeSpan(clip(r.attribute, 200))}${r.matching ? ' (matching)' : ''}`;
+          return `| ${r.outcome === 'errored' ? '❌ errored' : '❌ failed'} | ${cell(r.object, 20)} | ${attr} | ${cell(r.type, 50)} | ${marks} | ${cell(r.message)} |`;
+        }),
+        tail: bad.length ? [''] : [],
+        note: (n) => truncated(n, 'failed mapping row', ` of ${cell(app, 200)}`),
+      });
     }
-    if (left) out.add(truncated(left, 'failed mapping row'), '');
   }
 
   // Cleanup: what the run created and could not delete.
   const cleanup = report.cleanup ?? [];
   const stuck = cleanup.filter((c) => !c.ok);
   if (stuck.length) {
-    out.add('### Cleanup problems', '', `${plural(stuck.length, 'object')} the run created could not be deleted; remove ${stuck.length === 1 ? 'it' : 'them'} by hand:`, '');
-    out.add('| suite | path | status | message |', '|---|---|---:|---|');
-    let shown = 0;
-    for (const c of stuck) {
-      if (!out.fit(`| ${cell(c.suite, 200)} | ${codeSpan(clip(c.path, 300))} | ${c.status ?? '–'} | ${cell(c.message)} |`)) break;
-      shown++;
-    }
-    out.add('');
-    if (shown < stuck.length) out.add(truncated(stuck.length - shown, 'cleanup problem'), '');
+    parts.push('### Cleanup problems', '', {
+      head: [
+        `${plural(stuck.length, 'object')} the run created could not be deleted; remove ${stuck.length === 1 ? 'it' : 'them'} by hand:`,
+        '',
+        '| suite | path | status | message |',
+        '|---|---|---:|---|',
+      ],
+      rows: stuck.map((c) => `| ${cell(c.suite, 200)} | ${codeSpan(clip(c.path, 300))} | ${c.status ?? '–'} | ${cell(c.message)} |`),
+      tail: [''],
+      note: (n) => truncated(n, 'cleanup problem'),
+    });
   } else if (cleanup.length) {
-    out.add(`Cleanup: all ${plural(cleanup.length, 'object')} the run created ${cleanup.length === 1 ? 'was' : 'were'} deleted.`, '');
+    parts.push(`Cleanup: all ${plural(cleanup.length, 'object')} the run created ${cleanup.length === 1 ? 'was' : 'were'} deleted.`, '');
   }
-  return out.text();
+  return render(parts, STEP_SUMMARY_MAX_BYTES);
 }
 
-function truncated(n: number, what: string): string {
-  return `> ⚠️ ${plural(n, `more ${what}`)} ${n === 1 ? 'is' : 'are'} not listed: the step summary is limited to 1 MiB. See the JSON report (\`--report-json\`) or the HTML report for all of them.`;
+const bytesOf = (lines: string[]) => lines.reduce((n, l) => n + Buffer.byteLength(l, 'utf8') + 1, 0);
+
+/** Joins the parts, fitting the blocks into `limit` bytes (fixed lines and notes come first). */
+function render(parts: (string | Block)[], limit: number): string {
+  const blocks = parts.filter((p): p is Block => typeof p !== 'string');
+  const fixed = bytesOf(parts.filter((p): p is string => typeof p === 'string'));
+  const NOTE_ROOM = 1024;
+  // Water-filling: each block, smallest first, gets what it needs or an equal share of what is left.
+  const allowance = new Map<Block, number>();
+  let room = limit - fixed - 1024;
+  const bySize = blocks.map((b) => ({ b, need: bytesOf([...b.head, ...b.rows, ...b.tail]) })).sort((x, y) => x.need - y.need);
+  bySize.forEach(({ b, need }, i) => {
+    const share = Math.max(0, Math.min(need, Math.floor(room / (bySize.length - i))));
+    allowance.set(b, share);
+    room -= share;
+  });
+  const lines: string[] = [];
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      lines.push(p);
+      continue;
+    }
+    const allow = allowance.get(p)!;
+    const frame = bytesOf([...p.head, ...p.tail]);
+    if (frame + bytesOf(p.rows) <= allow) {
+      lines.push(...p.head, ...p.rows, ...p.tail);
+      continue;
+    }
+    if (!p.rows.length) continue; // a tally without rows that does not fit: left out (only with absurd input)
+    // Truncated: room for the note first, then the head, then as many rows as fit.
+    let left = allow - NOTE_ROOM - frame;
+    const rows: string[] = [];
+    for (const r of p.rows) {
+      const n = bytesOf([r]);
+      if (n > left) break;
+      rows.push(r);
+      left -= n;
+    }
+    if (rows.length || allow - NOTE_ROOM >= frame) lines.push(...p.head, ...rows, ...p.tail);
+    lines.push(p.note(p.rows.length - rows.length), '');
+  }
+  let text = lines.join('\n') + '\n';
+  if (Buffer.byteLength(text, 'utf8') > limit) {
+    // Only with absurd input (thousands of apps): cut at a line and say so.
+    const cut = Buffer.from(text, 'utf8').subarray(0, limit - NOTE_ROOM).toString('utf8');
+    text = `${cut.slice(0, cut.lastIndexOf('\n') + 1)}\n> ⚠️ The rest is not listed: the step summary is limited to 1 MiB. See the JSON report (\`--report-json\`).\n`;
+  }
+  return text;
+}
+
+function truncated(n: number, what: string, suffix = ''): string {
+  return `> ⚠️ ${plural(n, `more ${what}`)}${suffix} ${n === 1 ? 'is' : 'are'} not listed: the step summary is limited to 1 MiB. See the JSON report (\`--report-json\`) or the HTML report for all of them.`;
 }
 
 /** A Markdown table cell: one line, Markdown and HTML punctuation escaped, `|` escaped, newlines as `<br>`. */
@@ -274,9 +310,10 @@ export function cell(s: string, max = MAX_CELL): string {
     .replace(/\r\n?|\n/g, '<br>');
 }
 
-/** Inline code; `|` escaped for tables (GFM unescapes it inside code spans in tables), newlines as spaces. */
-function codeSpan(s: string): string {
-  const t = s.replace(/\r\n?|\n/g, ' ').replace(/\|/g, '\\|');
+/** Inline code, newlines as spaces; in a table `|` is escaped (GFM unescapes it inside code spans in tables). */
+function codeSpan(s: string, inTable = true): string {
+  let t = s.replace(/\r\n?|\n/g, ' ');
+  if (inTable) t = t.replace(/\|/g, '\\|');
   const fence = t.includes('`') ? '``' : '`';
   const pad = fence.length > 1 || t.startsWith('`') || t.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${t}${pad}${fence}`;

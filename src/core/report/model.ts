@@ -26,11 +26,17 @@ export interface Report {
   mappings?: MappingResult[];
   /** With --baseline: the known, new and fixed failures. */
   baseline?: BaselineVerdict;
+  /**
+   * Every exchange of the run (discovery, passing mapping rows, cleanup included), redacted. Handed to the file
+   * reporters (HAR); not part of the JSON result, whose checks and rows carry the exchanges their verdicts rest on.
+   */
+  exchanges?: Exchange[];
 }
 
 /** Every exchange of a report once, in sequence order (checks and mapping rows can share one). */
 export function allExchanges(report: Report): Exchange[] {
   const bySeq = new Map<number, Exchange>();
+  for (const e of report.exchanges ?? []) bySeq.set(e.seq, e);
   for (const c of report.checks) for (const e of c.exchanges) bySeq.set(e.seq, e);
   for (const m of report.mappings ?? []) for (const e of m.exchanges) bySeq.set(e.seq, e);
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
