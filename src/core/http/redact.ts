@@ -87,7 +87,9 @@ export class Redactor {
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        out[this.text(k)] = SECRET_KEY.test(k) && v !== null && v !== '' ? REDACTED : this.walk(v);
+        // Values already redacted ("Bearer [REDACTED]") keep their form; other credential-named values go whole.
+        const hidden = typeof v === 'string' && v.includes(REDACTED);
+        out[this.text(k)] = SECRET_KEY.test(k) && v !== null && v !== '' && !hidden ? REDACTED : this.walk(v);
       }
       return out;
     }

@@ -35,6 +35,10 @@ describe('Redactor', () => {
     expect(r.json(value)).toEqual({ access_token: REDACTED, nested: [{ note: `has ${REDACTED} inside`, count: 3, ok: true, none: null }] });
   });
 
+  it('keeps values that are already redacted as they are', () => {
+    expect(r.json({ headers: { authorization: `Bearer ${REDACTED}` }, token: 'live' })).toEqual({ headers: { authorization: `Bearer ${REDACTED}` }, token: REDACTED });
+  });
+
   it('learns secrets at run time, longest first', () => {
     const late = new Redactor(['abcd']);
     late.add('abcdefgh');
