@@ -17,6 +17,8 @@ import { runSuites, type RunResult } from '../core/runner/runner.js';
 import type { Dialect } from '../core/suite/model.js';
 import type { CheckResult, FailOn } from '../core/result.js';
 import { applyBaseline, exitCodeWithBaseline, readBaseline, writeBaseline } from '../core/baseline.js';
+import { randomBytes } from 'node:crypto';
+import { Ledger } from '../core/safety/ledger.js';
 import type { Report } from '../core/report/model.js';
 
 export const runFlags = {
@@ -31,6 +33,7 @@ export const runFlags = {
   strict: Flags.boolean({ summary: 'Same as --fail-on any.', default: false }),
   baseline: Flags.string({ summary: 'Known failures (a file written by --write-baseline): fail only on new ones, list the ones now fixed.', helpValue: 'FILE' }),
   'write-baseline': Flags.string({ summary: "Write this run's failures to a baseline file.", helpValue: 'FILE' }),
+  ledger: Flags.string({ summary: 'Where to record what the run creates (default: $SCIMCHECK_STATE_DIR, $XDG_STATE_HOME/scimcheck or ~/.local/state/scimcheck).', helpValue: 'FILE' }),
   'report-json': Flags.string({ summary: 'Write the JSON result to this file.', helpValue: 'FILE' }),
   junit: Flags.string({ summary: 'Write a JUnit XML report (GitLab, Jenkins, Azure DevOps: name it TEST-*.xml there).', helpValue: 'FILE' }),
   html: Flags.string({ summary: 'Write one self-contained HTML report (for pre-certification).', helpValue: 'FILE' }),
@@ -101,6 +104,7 @@ export interface ExecuteInput {
     'write-baseline'?: string;
     check?: string[];
     'report-json'?: string;
+    ledger?: string;
   } & ReportFileFlags;
 }
 
@@ -116,9 +120,28 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   const buffered = new Map<string, CheckResult[]>();
   const startedAt = new Date().toISOString();
   if (!json) c.out(`${c.ch.bold(`scimcheck ${input.command}`)} ${c.ch.dim('→')} ${input.baseUrl} ${c.ch.dim(`(${plural(input.suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`)}`);
+  // Safety: what the run creates is recorded before each request, and deleted at the end, also after Ctrl-C.
+  const runId = randomBytes(4).toString('hex');
+  const ledger = Ledger.forRun(runId, input.baseUrl, flags.ledger);
+  const controller = new AbortController();
+  let interruptedBy: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interruptedBy) {
+      c.err(`scimcheck: ${sig} again: stopping now; what the run created is listed in ${ledger.file} (scimcheck cleanup --ledger ${ledger.file})`);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    }
+    interruptedBy = sig;
+    c.err(`scimcheck: ${sig}: finishing the requests under way, then deleting what the run created (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again stops at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let result: RunResult;
   try {
     result = await runSuites({
+      runId,
+      ledger,
+      signal: controller.signal,
     suites: input.suites,
     client: input.client,
     ...(flags.dialect ? { dialects: [flags.dialect as Dialect] } : {}),
@@ -140,6 +163,8 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     });
   } finally {
     live?.finish();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
   if (live) {
     await live.done;
@@ -155,12 +180,17 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
   }
   const notDeleted = result.cleanup.filter((x) => !x.ok);
   for (const x of notDeleted) c.err(c.ch.yellow(`warning: could not delete ${x.path} (suite ${x.suite}): ${x.message}`));
+  if (result.ledger.remaining) {
+    c.err(c.ch.yellow(`warning: ${result.ledger.remaining} object(s) the run created may remain; they are listed in ${result.ledger.file ?? 'the ledger'}: scimcheck cleanup --ledger ${result.ledger.file ?? 'FILE'}`));
+  }
   printSummary((l) => c.out(l), c.ch, json, result.summary);
   const report: Report = c.redactor.json({
     ...runReport(input.command, c.config.version, input.baseUrl, result),
     runId: result.runId,
     startedAt,
     dialects: flags.dialect ? [flags.dialect] : ['entra-legacy', 'entra'],
+    ledger: result.ledger,
+    ...(interruptedBy ? { interrupted: interruptedBy } : {}),
     suites: result.suites,
     cleanup: result.cleanup,
     mappings: result.mappings,
@@ -191,6 +221,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
       throw new ConfigError(`--report-json: cannot write ${flags['report-json']}: ${(err as Error).message}`);
     }
   }
+  if (interruptedBy) report.exitCode = (interruptedBy === 'SIGINT' ? 130 : 143) as Report['exitCode'];
   process.exitCode = report.exitCode;
   return report;
 }

@@ -10,6 +10,10 @@ export const ExitCode = {
   Usage: 2,
   /** The target could not be reached: DNS, connection refused, TLS, timeout. */
   Unreachable: 3,
+  /** Interrupted by SIGINT (after cleanup). */
+  Interrupted: 130,
+  /** Interrupted by SIGTERM (after cleanup). */
+  Terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -1,5 +1,8 @@
 /** Runs the built CLI (bin/run.js over dist/) as a child process, the way users and CI do. */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -11,6 +14,9 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Ledgers of test runs go to a temporary state directory, never to the user's home. */
+export const STATE_DIR = mkdtempSync(join(tmpdir(), 'scimcheck-state-'));
+
 /** A clean environment: no SCIMCHECK_* or proxy variables leak in from the machine, no colour. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
@@ -19,7 +25,7 @@ export function cleanEnv(extra: Record<string, string> = {}): Record<string, str
     if (/^SCIMCHECK_|_proxy$|_PROXY$|^NO_COLOR$|^FORCE_COLOR$|^GITHUB_|^NODE_ENV$|^VITEST|^CI$/i.test(k)) continue;
     env[k] = v;
   }
-  return { ...env, NO_COLOR: '1', ...extra };
+  return { ...env, NO_COLOR: '1', SCIMCHECK_STATE_DIR: STATE_DIR, ...extra };
 }
 
 export function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {

@@ -8,7 +8,8 @@ import { runSuites, type RunResult } from '../../src/core/runner/runner.js';
 import { loadSuiteDir } from '../../src/core/suite/loader.js';
 import type { Dialect, Suite } from '../../src/core/suite/model.js';
 import { resolveTarget } from '../../src/core/target/resolve.js';
-import { startServer } from '../../src/server/index.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+import type { Profile } from '../../src/core/mapping/profile.js';
 
 let cache: Suite[] | undefined;
 export function builtinSuites(): Suite[] {
@@ -21,6 +22,11 @@ export interface SuiteRun {
   outcomes: Record<string, CheckResult['outcome']>;
   /** Ids of checks that failed or errored. */
   bad: string[];
+  /** Every exchange of the run (retries included). */
+  exchanges: ScimClient['exchanges'];
+  /** The server's state before and after the run (seed data included). */
+  seedBefore: ReturnType<RunningServer['snapshot']>;
+  seedAfter: ReturnType<RunningServer['snapshot']>;
   /** Resources left on the server after the run, other than the seed data. */
   leftovers: { users: string[]; groups: string[] };
   byId: (id: string) => CheckResult;
@@ -28,9 +34,10 @@ export interface SuiteRun {
 
 export async function runAgainstReference(
   suiteIds: string[],
-  opts: { faults?: string[]; dialects?: Dialect[]; readOnly?: boolean; checks?: string[]; seed?: number; suites?: Suite[] } = {},
+  opts: { faults?: string[]; dialects?: Dialect[]; readOnly?: boolean; checks?: string[]; seed?: number; suites?: Suite[]; server?: ServerOptions; profiles?: Profile[] } = {},
 ): Promise<SuiteRun> {
-  const server = await startServer({ seed: opts.seed ?? 12, faults: opts.faults ?? [] });
+  const server = await startServer({ seed: opts.seed ?? 12, faults: opts.faults ?? [], ...opts.server });
+  const before = server.snapshot();
   const client = new ScimClient(resolveTarget({ flags: { 'base-url': server.url, token: server.token }, env: {}, cwd: '/' }));
   try {
     const suites = (opts.suites ?? builtinSuites()).filter((s) => suiteIds.includes(s.id));
@@ -41,6 +48,7 @@ export async function runAgainstReference(
       ...(opts.dialects ? { dialects: opts.dialects } : {}),
       ...(opts.readOnly ? { readOnly: true } : {}),
       ...(opts.checks ? { checks: opts.checks } : {}),
+      ...(opts.profiles ? { profiles: opts.profiles } : {}),
     });
     const outcomes = Object.fromEntries(result.checks.map((c) => [c.id, c.outcome]));
     const snap = server.snapshot();
@@ -48,6 +56,9 @@ export async function runAgainstReference(
       result,
       outcomes,
       bad: result.checks.filter((c) => c.outcome === 'failed' || c.outcome === 'errored').map((c) => c.id),
+      exchanges: client.exchanges,
+      seedBefore: before,
+      seedAfter: snap,
       leftovers: {
         users: snap.users.map((u) => String(u.id)).filter((id) => !id.startsWith('seed-')),
         groups: snap.groups.map((g) => String(g.id)).filter((id) => !id.startsWith('seed-')),

@@ -33,10 +33,33 @@ export interface ScimResponse {
   error?: TransportFailure;
 }
 
+/** Sees every logical request of a run: may refuse it, learns its outcome (src/core/safety/guard.ts). */
+export interface RequestGuard {
+  /** A reason to refuse the request (it is then not sent), or undefined. */
+  before(req: ScimRequest): string | undefined;
+  after(req: ScimRequest, res: ScimResponse): void;
+  /** After a 5xx or a lost answer to a write: did it take effect anyway? Then it is not sent again. */
+  tookEffect?(req: ScimRequest, raw: (req: ScimRequest) => Promise<ScimResponse>): Promise<boolean>;
+}
+
+/** How hard the client tries again: 429 with Retry-After, and 5xx or a reset on requests that are safe to repeat. */
+export interface RetryPolicy {
+  /** Further attempts after a 5xx (or a reset) on a read or a DELETE, or on a create that did not take effect. */
+  retries: number;
+  /** Base of the exponential backoff between those attempts, in ms. */
+  backoffMs: number;
+  /** Total time one request may spend waiting for Retry-After; beyond it the 429 is reported. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2, backoffMs: 200, maxRetryAfterMs: 30_000 };
+
 export interface ClientOptions {
   dispatcher?: Dispatcher;
   redactor?: Redactor;
   onExchange?: (e: Exchange) => void;
+  guard?: RequestGuard;
+  retry?: RetryPolicy;
 }
 
 /**
@@ -76,7 +99,60 @@ export class ScimClient {
     return `${base.origin}${basePath}${rel}${parts.length ? `?${parts.join('&')}` : ''}`;
   }
 
+  get guard(): RequestGuard | undefined {
+    return this.opts.guard;
+  }
+
+  /** Sets the guard of a run (safety: ledger, ownership, marks). */
+  setGuard(guard: RequestGuard | undefined): void {
+    this.opts.guard = guard;
+  }
+
+  /**
+   * Sends a request through the guard and the retry policy. 429: waits for Retry-After (up to a cap) and sends it
+   * again. 5xx or a reset: reads and DELETEs are sent again with backoff; a create only after the guard has checked
+   * that it did not take effect; PUT and PATCH are never repeated.
+   */
   async send(req: ScimRequest): Promise<ScimResponse> {
+    const guard = this.opts.guard;
+    const refusal = guard?.before(req);
+    if (refusal) return this.refuse(req, refusal);
+    const policy = this.opts.retry ?? DEFAULT_RETRY;
+    let res = await this.sendOnce(req);
+    let waited = 0;
+    let retries = 0;
+    for (let rounds = 0; rounds < 10; rounds++) {
+      if (res.status === 429) {
+        const wait = retryAfterMs(res.headers['retry-after']);
+        if (wait === undefined || waited + wait > policy.maxRetryAfterMs) break;
+        waited += wait;
+        await sleep(wait);
+        res = await this.sendOnce(req);
+        continue;
+      }
+      const serverTrouble = (res.status !== undefined && res.status >= 500) || (res.status === undefined && res.error?.code === 'RESET');
+      if (!serverTrouble || retries >= policy.retries) break;
+      const repeatable = isRead(req) || req.method === 'DELETE';
+      const isCreate = req.method === 'POST' && /^\/(Users|Groups)\/?$/i.test(req.path);
+      if (!repeatable && !(isCreate && guard?.tookEffect && !(await guard.tookEffect(req, (r) => this.sendOnce(r))))) break;
+      retries++;
+      await sleep(policy.backoffMs * 2 ** (retries - 1));
+      res = await this.sendOnce(req);
+    }
+    guard?.after(req, res);
+    return res;
+  }
+
+  private refuse(req: ScimRequest, message: string): ScimResponse {
+    const url = this.url(req.path, req.query);
+    const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const error = { code: 'REFUSED_WRITE' as const, message, unreachable: false };
+    const exchange = this.record({ startedAt: new Date().toISOString(), durationMs: 0, request: this.recordRequest(req.method, url, {}, body), error });
+    return { exchange, headers: {}, error };
+  }
+
+  /** One request, no guard, no retry. */
+  async sendOnce(req: ScimRequest): Promise<ScimResponse> {
     const url = this.url(req.path, req.query);
     const headers: Record<string, string> = { accept: `${SCIM_MEDIA_TYPE}, application/json;q=0.9` };
     for (const [name, value] of this.target.headers) headers[name.toLowerCase()] = value;
@@ -191,6 +267,20 @@ export function formatQuery(query: QueryInput | undefined): string {
   const pairs = Array.isArray(query) ? query : Object.entries(query);
   return pairs.map(([k, v]) => `${encodeEntra(k)}=${encodeEntra(v)}`).join('&');
 }
+
+function isRead(req: ScimRequest): boolean {
+  return req.method === 'GET' || (req.method === 'POST' && req.path.endsWith('/.search'));
+}
+
+/** Retry-After as delta-seconds or an HTTP date, in ms (undefined when absent or unreadable). */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function encodeEntra(s: string): string {
   return encodeURIComponent(s).replace(/%20/g, '+').replace(/%22/g, '"');

@@ -23,6 +23,8 @@ export type TransportErrorCode =
   | 'RESET'
   | 'TOO_LARGE'
   | 'AUTH'
+  /** scimcheck itself refused to send the request (safety: an object the run did not create). */
+  | 'REFUSED_WRITE'
   | 'OTHER';
 
 export interface TransportFailure {

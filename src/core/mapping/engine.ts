@@ -49,6 +49,8 @@ export interface MappingOptions {
   concurrency?: number;
   /** The server's own schemas and resource types (from /Schemas, /ResourceTypes); undefined when it serves none. */
   serverRegistry?: SchemaRegistry;
+  /** Aborting stops starting new rows. */
+  signal?: AbortSignal;
   onRow?: (r: MappingResult) => void;
 }
 
@@ -77,7 +79,9 @@ export async function runMappings(opts: MappingOptions): Promise<{ results: Mapp
     while (next < jobs.length) {
       const i = next++;
       const { profile, row, index } = jobs[i]!;
-      const r = opts.readOnly
+      const r = opts.signal?.aborted
+        ? skippedRow(profile, row, 'interrupted before this row ran')
+        : opts.readOnly
         ? skippedRow(profile, row, 'read-only run: mapping checks create, change and delete objects')
         : await new RowRun(opts, profile, row, index, dialects, created).run();
       results[i] = r;
@@ -133,7 +137,8 @@ class RowRun {
     this.phases = { declared: 'skipped', create: 'skipped', read: 'skipped', update: 'skipped', filter: row.matching ? 'skipped' : 'n/a' };
     this.resolve = CORE.resolver(row.object);
     this.coreUrn = row.object === 'User' ? USER_URN : GROUP_URN;
-    this.tag = `${opts.runId}-${profile.id}-${index + 1}-${randomBytes(3).toString('hex')}`;
+    // The run's mark first: every name the run creates starts with scimcheck-<runId> (the guard insists on it).
+    this.tag = `scimcheck-${opts.runId}-${profile.id}-${index + 1}-${randomBytes(3).toString('hex')}`;
   }
 
   async run(): Promise<MappingResult> {

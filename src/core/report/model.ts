@@ -31,6 +31,10 @@ export interface Report {
    * reporters (HAR); not part of the JSON result, whose checks and rows carry the exchanges their verdicts rest on.
    */
   exchanges?: Exchange[];
+  /** Objects the run created that may remain (0 when all were deleted), and the ledger file that lists them. */
+  ledger?: { file?: string; remaining: number };
+  /** The signal that interrupted the run, if one did (exit code 130 for SIGINT, 143 for SIGTERM). */
+  interrupted?: string;
 }
 
 /** Every exchange of a report once, in sequence order (checks and mapping rows can share one). */

@@ -14,6 +14,8 @@ import { SchemaRegistry } from '../scim/registry.js';
 import type { Capability, Dialect, Requires, Step, Suite } from '../suite/model.js';
 import type { ResourceTypeDef } from '../scim/schema-types.js';
 import { runMappings, type MappingResult } from '../mapping/engine.js';
+import { Ledger } from '../safety/ledger.js';
+import { SafetyGuard, sweepLedger } from '../safety/guard.js';
 import type { Profile } from '../mapping/profile.js';
 import { evaluate } from './expect.js';
 import { MissingCapture, render, type Scope } from './template.js';
@@ -50,6 +52,10 @@ export interface RunOptions {
   registry?: SchemaRegistry;
   /** App profiles whose attribute mappings to check (run alongside the suites). */
   profiles?: Profile[];
+  /** Where the run records what it creates (default: in memory). */
+  ledger?: Ledger;
+  /** Aborting stops the run between steps (SIGINT): what was created is still deleted. */
+  signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
 }
 
@@ -61,6 +67,10 @@ export interface RunResult {
   cleanup: CleanupItem[];
   suites: { id: string; title: string; durationMs: number }[];
   mappings: MappingResult[];
+  /** The ledger file (when one was written), and how many objects in it could not be deleted. */
+  ledger: { file?: string; remaining: number };
+  /** The run was interrupted (signal). */
+  interrupted: boolean;
 }
 
 interface Capabilities {
@@ -79,6 +89,26 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   const registry = opts.registry ?? SchemaRegistry.core();
   const dialects = opts.dialects ?? ['entra-legacy', 'entra'];
   const selected = opts.checks ? closure(opts.suites, opts.checks, dialects) : undefined;
+  // Safety: every request of the run passes through the guard (ledger, ownership, marks).
+  const ledger = opts.ledger ?? Ledger.inMemory(runId, opts.client.target.baseUrl.toString());
+  const previousGuard = opts.client.guard;
+  opts.client.setGuard(new SafetyGuard(ledger, `scimcheck-${runId}`));
+  try {
+    return await runGuarded({ ...opts, runId }, ledger, started, registry, dialects, selected);
+  } finally {
+    opts.client.setGuard(previousGuard);
+  }
+}
+
+async function runGuarded(
+  opts: RunOptions & { runId: string },
+  ledger: Ledger,
+  started: number,
+  registry: SchemaRegistry,
+  dialects: Dialect[],
+  selected: Set<string> | undefined,
+): Promise<RunResult> {
+  const runId = opts.runId;
   const caps = await discover(opts.client);
   const checks: CheckResult[] = [];
   const cleanup: CleanupItem[] = [];
@@ -102,6 +132,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   };
   const mappingRun = opts.profiles?.length
     ? runMappings({
+        ...(opts.signal ? { signal: opts.signal } : {}),
         client: opts.client,
         profiles: opts.profiles,
         runId,
@@ -113,6 +144,11 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     : Promise.resolve({ results: [] as MappingResult[], cleanup: [] as CleanupItem[] });
   const [, mapped] = await Promise.all([Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 4, queue.length || 1)) }, worker)), mappingRun]);
   for (const item of mapped.cleanup) emit({ type: 'cleanup', item });
+  // Whatever the suites' and rows' own cleanup did not remove: the ledger knows it (also objects whose create got
+  // no answer, found by name).
+  for (const item of await sweepLedger(ledger, (r) => opts.client.send(r))) emit({ type: 'cleanup', item });
+  ledger.close();
+  const remaining = ledger.remaining().length;
 
   // Report in a stable order: suites as given, steps as written.
   const order = new Map<string, number>();
@@ -126,7 +162,17 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
   }
   let exitCode = exitCodeFor(checks, summary);
   if (exitCode === 0 && mappings.some((m) => m.outcome === 'failed' || m.outcome === 'errored')) exitCode = 1;
-  return { runId, checks, summary, exitCode, cleanup, suites: suiteTimes, mappings };
+  return {
+    runId,
+    checks,
+    summary,
+    exitCode,
+    cleanup,
+    suites: suiteTimes,
+    mappings,
+    ledger: { ...(ledger.file && remaining ? { file: ledger.file } : {}), remaining },
+    interrupted: opts.signal?.aborted === true,
+  };
 }
 
 function resourceTypeDefs(list: unknown[]): ResourceTypeDef[] {
@@ -250,6 +296,7 @@ async function runSuite(suite: Suite, ctx: SuiteCtx): Promise<void> {
 
   try {
     for (const [index, step] of suite.steps.entries()) {
+      if (ctx.signal?.aborted) break; // interrupted: no new request; the cleanup below still runs
       try {
         await runStep(index, step);
       } catch (err) {

@@ -1,0 +1,99 @@
+/** Interrupted and killed runs: SIGINT cleans up and exits 130; SIGKILL leaves a ledger that `cleanup` empties. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server/index.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+
+const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const servers: RunningServer[] = [];
+afterEach(async () => {
+  while (servers.length) await servers.pop()!.close();
+});
+
+const ownObjects = (s: RunningServer) => {
+  const snap = s.snapshot();
+  return [...snap.users, ...snap.groups].filter((r) => !String(r.id).startsWith('seed-')).length;
+};
+
+/** Starts a slow run and resolves once its ledger lists at least `n` created objects. */
+async function startRun(server: RunningServer, ledger: string, n: number) {
+  const child = spawn(process.execPath, [BIN, 'run', '--base-url', server.url, '--token', server.token, '--suite', 'users-crud', '--suite', 'groups-membership', '--ledger', ledger], {
+    env: cleanEnv({ CI: 'true' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`the ledger never listed ${n} objects: ${stderr}`);
+    if (existsSync(ledger)) {
+      try {
+        const entries = (JSON.parse(readFileSync(ledger, 'utf8')) as { entries: { state: string }[] }).entries;
+        if (entries.filter((e) => e.state === 'created').length >= n) break;
+      } catch {
+        // being written
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, exited, out: () => ({ stdout, stderr }) };
+}
+
+describe('interrupted runs', () => {
+  it('SIGINT mid-suite: stops, deletes what the run created, removes the ledger, exits 130', async () => {
+    const server = await startServer({ latencyMs: 40, seed: 5 });
+    servers.push(server);
+    const ledger = join(mkdtempSync(join(tmpdir(), 'scimcheck-ledger-')), 'ledger.json');
+    const run = await startRun(server, ledger, 3);
+    expect(ownObjects(server)).toBeGreaterThanOrEqual(3);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.out().stderr).toContain('scimcheck: SIGINT: finishing the requests under way, then deleting what the run created');
+    expect(ownObjects(server)).toBe(0);
+    expect(existsSync(ledger)).toBe(false);
+  });
+
+  it('SIGKILL leaves a ledger; scimcheck cleanup empties it and says what it removed', async () => {
+    const server = await startServer({ latencyMs: 40, seed: 5 });
+    servers.push(server);
+    const ledger = join(mkdtempSync(join(tmpdir(), 'scimcheck-ledger-')), 'ledger.json');
+    const run = await startRun(server, ledger, 3);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const left = ownObjects(server);
+    expect(left).toBeGreaterThanOrEqual(3);
+    const r = await runCli(['cleanup', '--base-url', server.url, '--token', server.token, '--ledger', ledger]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`${ledger.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\d+ deleted \\(ledger removed\\)`));
+    expect(r.stdout.split('\n').filter((l) => /^ {2}deleted \/(Users|Groups)\//.test(l)).length).toBe(left);
+    expect(ownObjects(server)).toBe(0);
+    expect(existsSync(ledger)).toBe(false);
+  });
+});
+
+describe('cleanup --sweep', () => {
+  it("deletes objects carrying a run's mark, and nothing else", async () => {
+    const server = await startServer({ seed: 3 });
+    servers.push(server);
+    const post = (path: string, body: object) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+    await post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scimcheck-0badc0de-left-behind@example.com' });
+    await post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'scimcheck-0badc0de-group' });
+    await post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scimcheck-fan@example.com' }); // not a run's mark
+    const r = await runCli(['cleanup', '--base-url', server.url, '--token', server.token, '--sweep']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(scimcheck-0badc0de-left-behind@example.com)');
+    expect(r.stdout).toContain('(scimcheck-0badc0de-group)');
+    expect(r.stdout).toMatch(/^2 object\(s\) deleted$/m);
+    const names = server.snapshot().users.map((u) => u.userName);
+    expect(names).toContain('scimcheck-fan@example.com');
+    expect(names).not.toContain('scimcheck-0badc0de-left-behind@example.com');
+  });
+});
