@@ -70,11 +70,13 @@ describe('a server that fails at random and rate-limits', () => {
   it('leaves zero objects behind and does not touch the seed data', async () => {
     const run = await runAgainstReference(['users-crud', 'groups-membership', 'errors'], {
       profiles: loadProfileDir().filter((p) => p.id === 'zenya'),
-      server: { errorRate: 0.12, errorSeed: 42, rateLimit: 200 },
+      server: { errorRate: 0.12, errorSeed: 42, rateLimit: 80 },
       seed: 20,
     });
     // The server did fail requests; the client sent reads and DELETEs again, and creates only after checking.
     expect(run.exchanges.filter((e) => e.response?.status === 500).length).toBeGreaterThan(10);
+    // ... and rate-limited it: each 429 was sent again after its Retry-After.
+    expect(run.exchanges.filter((e) => e.response?.status === 429).length).toBeGreaterThan(0);
     expect(run.leftovers).toEqual({ users: [], groups: [] });
     expect(run.result.ledger.remaining).toBe(0);
     const seedOnly = (s: typeof run.seedAfter) => ({ users: s.users.filter((u) => String(u.id).startsWith('seed-')), groups: s.groups.filter((g) => String(g.id).startsWith('seed-')) });
