@@ -178,7 +178,9 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput) {
     c.out('');
     for (const l of mappingTables(result.mappings, new Map(input.profiles.map((p) => [p.id, p.title])), c.ch)) c.out(l);
   }
-  const notDeleted = result.cleanup.filter((x) => !x.ok);
+  // The last word on each path (the ledger sweep may have tried again after a suite's own cleanup).
+  const lastByPath = new Map(result.cleanup.map((x) => [x.path, x]));
+  const notDeleted = [...lastByPath.values()].filter((x) => !x.ok);
   for (const x of notDeleted) c.err(c.ch.yellow(`warning: could not delete ${x.path} (suite ${x.suite}): ${x.message}`));
   if (result.ledger.remaining) {
     c.err(c.ch.yellow(`warning: ${result.ledger.remaining} object(s) the run created may remain; they are listed in ${result.ledger.file ?? 'the ledger'}: scimcheck cleanup --ledger ${result.ledger.file ?? 'FILE'}`));

@@ -21,7 +21,8 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export class ScimcheckError extends Error {
   readonly exitCode: ExitCode;
   constructor(message: string, exitCode: ExitCode) {
-    super(message);
+    // One line, always: user text quoted into a message may hold line breaks.
+    super(message.replace(/\r\n|\r|\n/g, '\\n'));
     this.name = 'ScimcheckError';
     this.exitCode = exitCode;
   }

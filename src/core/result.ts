@@ -68,11 +68,13 @@ export function summarize(checks: CheckResult[], durationMs: number, failOn: Fai
 }
 
 /**
- * The exit code of a run: 3 when the target could not be reached, 1 when a counting check failed or a check could
- * not be judged, else 0.
+ * The exit code of a run: 3 when the target could not be reached at all (a check failed to reach it and no request
+ * got an HTTP answer), 1 when a counting check failed or a check could not be judged, else 0. One timeout in a run
+ * where the server otherwise answered is a check that could not be judged (1), not an unreachable target.
  */
 export function exitCodeFor(checks: CheckResult[], summary: Summary): ExitCode {
-  const unreachable = checks.some((c) => c.outcome === 'errored' && c.exchanges.some((e) => e.error?.unreachable));
+  const answered = checks.some((c) => c.exchanges.some((e) => e.response !== undefined));
+  const unreachable = !answered && checks.some((c) => c.outcome === 'errored' && c.exchanges.some((e) => e.error?.unreachable));
   if (unreachable) return ExitCode.Unreachable;
   if (summary.failed > 0 || summary.errored > 0) return ExitCode.Failed;
   return ExitCode.Ok;

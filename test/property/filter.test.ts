@@ -248,7 +248,6 @@ function expectParseOutcome(text: string, fn: () => unknown): Outcome {
     expect(out.error.position).toBeLessThanOrEqual(text.length);
     expect(['invalidFilter', 'invalidPath']).toContain(out.error.scimType);
     expect(out.error.message.length).toBeGreaterThan(0);
-    expect(out.error.message).not.toMatch(/[\r\n]/);
   }
   return out;
 }
@@ -480,6 +479,22 @@ describe('parsing arbitrary text', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  // Known bug (kept failing on purpose): the lexer quotes every offending character with JSON.stringify or as U+XXXX,
+  // except in "invalid escape", which embeds the character after the backslash raw: `"\<LF>` gives a FilterError
+  // whose message spans two lines (it becomes a SCIM error detail, a check's `actual`, a profile ConfigError).
+  it('FilterError messages are one line, whatever character follows a backslash in a string', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('x eq "', '"', 'emails[value eq "'), fc.constantFrom('\n', '\r', '\u2028', '\t', 'x', '\u0000'), (prefix, ch) => {
+        const text = `${prefix}\\${ch}"`;
+        for (const parse of [parseFilter, parsePath]) {
+          const out = expectParseOutcome(text, () => parse(text));
+          if (!out.ok) expect(out.error.message).not.toMatch(/[\r\n]/);
+        }
+      }),
+      { numRuns: 30 },
     );
   });
 

@@ -1,7 +1,7 @@
 /**
  * Robustness: the built CLI against an endpoint that misbehaves on the wire. For each misbehaviour scimcheck must
  * exit with the documented code (1: a check failed or errored; 3: the target could not be reached), never crash
- * (stderr empty, no stack frame anywhere), name the problem in one line on the affected check, go on with the checks
+ * (stderr empty but for cleanup warnings, no stack frame anywhere), name the problem in one line on the affected check, go on with the checks
  * that do not depend on it, never print the token, and (for `run`) leave nothing behind on the server.
  *
  * Not covered here: the retry of 429 and 5xx answers (tested with the HTTP client). The HTML 500 case below asserts
@@ -52,13 +52,13 @@ interface Report {
   cleanup?: { suite: string; path: string; status?: number; ok: boolean; message: string }[];
 }
 
-/** Whatever happened, scimcheck did not crash and did not print the token. */
-function expectSane(r: CliResult, stderr = ''): void {
+/** Whatever happened, scimcheck did not crash and did not print the token; stderr is as given (null: checked by the caller). */
+function expectSane(r: CliResult, stderr: string | null = ''): void {
   const all = r.stdout + r.stderr;
   expect(all).not.toContain(TOKEN);
   expect(all).not.toMatch(STACK_FRAME);
   expect(all).not.toMatch(/internal error|Unhandled|uncaught/i);
-  expect(r.stderr).toBe(stderr);
+  if (stderr !== null) expect(r.stderr).toBe(stderr);
 }
 
 async function testConnection(url: string, extra: string[] = []): Promise<CliResult & { json: Report; ms: number }> {
@@ -105,8 +105,8 @@ describe('test-connection when only /Groups misbehaves', () => {
     status?: number;
   }
   const cases: Case[] = [
-    { mode: 'not-json', code: 1, outcome: 'failed', status: 200, message: () => `200 but the body is not JSON: Unexpected token 'u', "upstream s"... is not valid JSON` },
-    { mode: 'html-200', code: 1, outcome: 'failed', status: 200, message: () => `200 but the body is not JSON: Unexpected token '<', "<!DOCTYPE "... is not valid JSON` },
+    { mode: 'not-json', code: 1, outcome: 'failed', status: 200, message: () => `200 but the body is not JSON (it begins with "u")` },
+    { mode: 'html-200', code: 1, outcome: 'failed', status: 200, message: () => `200 but the body is not JSON (it begins with "<")` },
     { mode: 'html-500', code: 1, outcome: 'failed', status: 500, message: () => 'a group query for a displayName that does not exist answered 500, not 200' },
     { mode: 'truncated', code: 1, outcome: 'errored', status: 200, error: { code: 'RESET', unreachable: false }, message: (p) => `200: ${p} ${CLOSED}` },
     { mode: 'oversized', code: 1, outcome: 'errored', status: 200, error: { code: 'TOO_LARGE', unreachable: false }, message: (p) => `200: the response from ${p} is larger than the cap (--max-response-size)` },
@@ -115,9 +115,9 @@ describe('test-connection when only /Groups misbehaves', () => {
     { mode: 'reset-before-headers', code: 1, outcome: 'errored', error: { code: 'RESET', unreachable: false }, message: (p) => `${p} ${CLOSED}` },
     { mode: 'close-after-headers', code: 1, outcome: 'errored', status: 200, error: { code: 'RESET', unreachable: false }, message: (p) => `200: ${p} ${CLOSED}` },
     { mode: 'reset-after-headers', code: 1, outcome: 'errored', status: 200, error: { code: 'RESET', unreachable: false }, message: (p) => `200: ${p} ${CLOSED}` },
-    // A time-out counts as "could not be reached" (exit 3), even though /Users answered: see the report.
-    { mode: 'slow-headers', code: 3, outcome: 'errored', error: { code: 'TIMEOUT', unreachable: true }, message: (p) => `${p} did not answer within 300 ms` },
-    { mode: 'slow-body', code: 3, outcome: 'errored', status: 200, error: { code: 'TIMEOUT', unreachable: true }, message: (p) => `200: ${p} did not answer within 300 ms` },
+    // One time-out while /Users answered is a check that could not be judged (exit 1), not an unreachable target.
+    { mode: 'slow-headers', code: 1, outcome: 'errored', error: { code: 'TIMEOUT', unreachable: true }, message: (p) => `${p} did not answer within 300 ms` },
+    { mode: 'slow-body', code: 1, outcome: 'errored', status: 200, error: { code: 'TIMEOUT', unreachable: true }, message: (p) => `200: ${p} did not answer within 300 ms` },
     { mode: 'redirect-same-origin', code: 1, outcome: 'failed', status: 302, message: (_p, l) => `the server redirected (302 to ${l}); scimcheck does not follow redirects` },
     { mode: 'redirect-cross-origin', code: 1, outcome: 'failed', status: 302, message: (_p, l) => `the server redirected (302 to ${l}); scimcheck does not follow redirects` },
   ];
@@ -194,21 +194,21 @@ describe('test-connection when every request misbehaves', () => {
       ['errored', `${peer} did not answer within 300 ms`],
       ['errored', `${peer} did not answer within 300 ms`],
       ['errored', `${peer} did not answer within 300 ms`],
-      ['skipped', 'the wrong token was not refused'],
+      ['skipped', 'the wrong-token probe got no complete answer'],
     ]);
     expect(r.ms).toBeLessThan(8_000);
   });
 
-  it('a body that trickles: each probe errors after --timeout 300 (not after the whole trickle), exit 3', async () => {
+  it('a body that trickles: each probe errors after --timeout 300 (not after the whole trickle), exit 1 (the server did answer)', async () => {
     s.misbehave({ mode: 'slow-body' });
     const r = await testConnection(s.url);
     expectSane(r);
-    expect(r.code).toBe(3);
+    expect(r.code).toBe(1);
     expect(r.json.checks.map((c) => [c.outcome, c.message])).toEqual([
       ['errored', `200: ${peer} did not answer within 300 ms`],
       ['errored', `200: ${peer} did not answer within 300 ms`],
       ['errored', `401: ${peer} did not answer within 300 ms`],
-      ['skipped', 'the wrong token was not refused'],
+      ['skipped', 'the wrong-token probe got no complete answer'],
     ]);
     expect(r.ms).toBeLessThan(8_000);
   });
@@ -223,7 +223,7 @@ describe('test-connection when every request misbehaves', () => {
       ['errored', `200: ${peer} ${CLOSED}`],
       ['errored', `401: ${peer} ${CLOSED}`],
       // Pinned: the wrong token WAS refused (401), only its body was cut; the wording says otherwise (see report).
-      ['skipped', 'the wrong token was not refused'],
+      ['skipped', 'the wrong-token probe got no complete answer'],
     ]);
   });
 
@@ -233,8 +233,8 @@ describe('test-connection when every request misbehaves', () => {
     expectSane(a);
     expect(a.code).toBe(1);
     expect(a.json.checks.map((c) => [c.outcome, c.message])).toEqual([
-      ['failed', `200 but the body is not JSON: Unexpected token 'B', "Bearer can"... is not valid JSON`],
-      ['failed', `200 but the body is not JSON: Unexpected token 'B', "Bearer can"... is not valid JSON`],
+      ['failed', `200 but the body is not JSON (it begins with "B")`],
+      ['failed', `200 but the body is not JSON (it begins with "B")`],
       ['passed', 'refused with 401'],
       ['failed', 'the 401 body is not JSON; Entra does not read this body: it would still work.'],
     ]);
@@ -245,8 +245,8 @@ describe('test-connection when every request misbehaves', () => {
     expectSane(b);
     expect(b.code).toBe(1);
     expect(b.json.checks.map((c) => [c.outcome, c.message])).toEqual([
-      ['failed', `200 but the body is not JSON: Unexpected token '<', "<!DOCTYPE "... is not valid JSON`],
-      ['failed', `200 but the body is not JSON: Unexpected token '<', "<!DOCTYPE "... is not valid JSON`],
+      ['failed', `200 but the body is not JSON (it begins with "<")`],
+      ['failed', `200 but the body is not JSON (it begins with "<")`],
       ['failed', 'the endpoint answered 200 to a made-up token: it does not check credentials'],
       ['skipped', 'the wrong token was not refused'],
     ]);
@@ -306,7 +306,7 @@ describe('test-connection over TLS with a self-signed certificate (no --ca)', ()
       ['errored', tls],
       ['errored', tls],
       ['errored', tls],
-      ['skipped', 'the wrong token was not refused'],
+      ['skipped', 'the wrong-token probe got no complete answer'],
     ]);
     expect(r.json.checks[0]!.exchanges[0]!.error).toEqual({ code: 'TLS', message: tls, unreachable: true });
     expect(s.seen).toEqual([]);
@@ -376,14 +376,14 @@ describe('run --suite users-crud when GET /Users/{id} answers with a truncated b
 });
 
 describe('run --suite users-crud when one PATCH never answers', () => {
-  it('errors that one check after the timeout, runs everything else, exit 3 (a time-out), leaves nothing behind', async () => {
+  it('errors that one check after the timeout, runs everything else, exit 1, leaves nothing behind', async () => {
     const s = await hostile({ seedUsers: SEED });
     const before = s.snapshot();
     s.misbehave({ mode: 'slow-headers', match: (q) => q.method === 'PATCH', times: 1 });
     const r = await run(s.url, 'users-crud', 300);
     expectSane(r);
-    // Pinned: one time-out among 50 answered requests makes the whole run "unreachable" (exit 3; see the report).
-    expect(r.code).toBe(3);
+    // One time-out among 50 answered requests: that check could not be judged (exit 1); the target was reachable.
+    expect(r.code).toBe(1);
     const notPassed = r.json.checks.filter((c) => c.outcome !== 'passed').map((c) => [c.id, c.outcome, c.message]);
     expect(notPassed).toEqual([['users-crud/patch-update[entra-legacy]', 'errored', `127.0.0.1:${s.port} did not answer within 300 ms`]]);
     expect(s.snapshot()).toEqual(before);
@@ -397,7 +397,7 @@ describe('run --suite users-crud when every DELETE is reset (and not performed)'
     s.misbehave({ mode: 'reset-before-headers', match: (q) => q.method === 'DELETE', commit: false });
     const r = await run(s.url, 'users-crud');
     const peer = `127.0.0.1:${s.port}`;
-    expectSane(r, r.stderr);
+    expectSane(r, null);
     expect(r.code).toBe(1);
     // The DELETEs were never performed: the run's objects are still there, and each one is named in a warning.
     const left = newIds(before.users, s.snapshot().users);
@@ -473,7 +473,7 @@ describe('run --suite errors when error responses are not JSON', () => {
     const r = await run(s.url, 'errors');
     expectSane(r);
     expect(r.code).toBe(1);
-    const notJson = `body: expected a JSON body, got the body is not JSON: Unexpected token 'u', "upstream s"... is not valid JSON`;
+    const notJson = `body: expected a JSON body, got the body is not JSON (it begins with "u")`;
     expect(Object.fromEntries(r.json.checks.map((c) => [c.id.replace('errors/', ''), `${c.outcome}: ${c.message}`]))).toEqual({
       'create-user': 'passed: 201',
       'duplicate-username-409': 'passed: 409',
@@ -512,7 +512,7 @@ describe('run --suite errors when the fixture create is stored but answered with
     expect(r.code).toBe(1);
     const notPassed = Object.fromEntries(r.json.checks.filter((c) => c.outcome !== 'passed').map((c) => [c.id.replace('errors/', ''), `${c.outcome}: ${c.message}`]));
     expect(notPassed).toEqual({
-      'create-user': `failed: body: expected a JSON body, got the body is not JSON: Unexpected token 'u', "upstream s"... is not valid JSON`,
+      'create-user': `failed: body: expected a JSON body, got the body is not JSON (it begins with "u")`,
       'duplicate-username-409': 'errored: prerequisite errors/create-user did not pass (failed)',
       'duplicate-username-error-body': 'errored: prerequisite errors/duplicate-username-409 has no response to judge',
       'duplicate-username-scim-type': 'errored: prerequisite errors/duplicate-username-409 did not pass (errored)',

@@ -230,7 +230,10 @@ export class ScimClient {
       try {
         out.json = this.redactor.json(JSON.parse(text) as unknown);
       } catch (err) {
-        out.jsonError = `the body is not JSON: ${(err as Error).message.split('\n')[0]}`;
+        // V8's message quotes the start of the body, which may hold an echoed secret: keep only the position.
+        const at = /position (\d+)/.exec((err as Error).message);
+        const first = text.trimStart()[0];
+        out.jsonError = `the body is not JSON (${at ? `invalid at character ${at[1]}` : `it begins with ${JSON.stringify(first)}`})`;
       }
     }
     return out;

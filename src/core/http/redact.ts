@@ -48,7 +48,7 @@ export class Redactor {
     const out: Record<string, string> = {};
     for (const [name, v] of Object.entries(headers)) {
       if (v === undefined) continue;
-      out[name] = this.header(name, Array.isArray(v) ? v.join(', ') : v);
+      out[this.text(name)] = this.header(name, Array.isArray(v) ? v.join(', ') : v);
     }
     return out;
   }

@@ -74,7 +74,7 @@ export function loadProfileFile(path: string, display = path): Profile {
 
 export function parseProfile(text: string, file: string): Profile {
   const src = YamlSource.parse(file, text, (m) => new ConfigError(m));
-  const raw = src.doc.toJS() as RawProfile;
+  const raw = src.toJS(text, (m) => new ConfigError(m)) as RawProfile;
   const v = validate();
   if (!v(raw)) throw new ConfigError(describeSchemaError(src, raw, v.errors ?? [], 'a profile needs "users" or "groups" mappings'));
   const registry = SchemaRegistry.core();

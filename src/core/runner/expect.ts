@@ -109,7 +109,9 @@ function attributeFailures(a: NonNullable<Expectations['attributes']>[number], j
   let values: unknown[];
   try {
     const { resolve, core } = resolverFor(json, registry);
-    values = selectValues(json as Record<string, unknown>, parsePath(a.path, { schemaUrns: registry.schemaUrns() }), resolve, { coreSchemaUrn: core });
+    const path = parsePath(a.path, { schemaUrns: registry.schemaUrns() });
+    // A body that is not an object (null, a list, a string) has no attributes.
+    values = json && typeof json === 'object' && !Array.isArray(json) ? selectValues(json as Record<string, unknown>, path, resolve, { coreSchemaUrn: core }) : [];
   } catch (err) {
     if (err instanceof FilterError) return [{ what: a.path, expected: 'a valid attribute path', actual: err.message }];
     throw err;

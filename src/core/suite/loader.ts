@@ -51,7 +51,7 @@ export function loadSuiteFile(path: string, display = path): Suite {
 
 export function parseSuite(text: string, file: string): Suite {
   const src = YamlSource.parse(file, text, (m) => new ConfigError(m));
-  const raw = src.doc.toJS() as unknown;
+  const raw = src.toJS(text, (m) => new ConfigError(m));
   const validate = suiteValidator();
   if (!validate(raw)) {
     throw new ConfigError(describeSchemaError(src, raw, validate.errors ?? [], 'a step needs "request" (or "response" to judge an earlier step\'s response)'));

@@ -217,7 +217,7 @@ function loadConfigFile(input: ResolveInput): ConfigFile | undefined {
   const contents = src.doc.contents;
   if (contents === null || contents === undefined) return { src, dir: dirname(abs), values: {} };
   if (!isMap(contents)) throw new ConfigError(`${src.where([])}: the config file must be a mapping of settings`);
-  const values = src.doc.toJS() as Record<string, unknown>;
+  const values = src.toJS(text, (m) => new ConfigError(m)) as Record<string, unknown>;
   const known = new Set<string>(TARGET_SETTINGS.map((s) => s.key));
   for (const key of Object.keys(values)) {
     if (!known.has(key)) {

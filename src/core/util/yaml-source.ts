@@ -32,6 +32,22 @@ export class YamlSource {
     return src;
   }
 
+  /**
+   * The document as plain data. An alias that names no anchor, or too many aliases (a "billion laughs" document),
+   * becomes one positioned error through `fail`, never an exception of another kind.
+   */
+  toJS(text: string, fail: (message: string) => Error): unknown {
+    try {
+      return this.doc.toJS({ maxAliasCount: 100 });
+    } catch (err) {
+      const alias = /(^|[\s,[{:-])\*[^\s,\]}]+/m.exec(text);
+      const offset = alias ? alias.index + alias[1]!.length : 0;
+      const pos = this.lines.linePos(offset);
+      const what = /alias/i.test((err as Error).message) ? (err as Error).message.split('\n')[0] : 'the document cannot be read';
+      throw fail(`${this.file}:${pos.line}:${pos.col}: invalid YAML: ${what}`);
+    }
+  }
+
   /** Position of the node at a path of keys and indexes (the closest existing ancestor when it is absent). */
   posOf(path: readonly (string | number)[], which: 'key' | 'value' = 'value'): SourcePos {
     let node: unknown = this.doc.contents;

@@ -71,7 +71,7 @@ describe('ScimClient', () => {
     await c.close();
     expect(res.status).toBe(500);
     expect(res.json).toBeUndefined();
-    expect(res.jsonError).toMatch(/^the body is not JSON: /);
+    expect(res.jsonError).toBe('the body is not JSON (it begins with "<")');
     expect(res.exchange.response!.body).toBe('<html>oops</html>');
   });
 

@@ -435,7 +435,7 @@ describe('parseFilter errors', () => {
     ['userName eq "a" or ', 19, 'expected a filter expression after "or"'],
     ['userName eq bjensen', 12, 'double quotes'],
     ['userName eq "bjensen', 12, 'unterminated string'],
-    ['userName eq "a\\qb"', 14, 'invalid escape "\\q"'],
+    ['userName eq "a\\qb"', 14, 'invalid escape "\\\\q"'], // the escape is quoted as a JSON string
     ['userName eq "\\u00g9"', 13, 'invalid escape'],
     ['userName eq "a\\', 12, 'unterminated string'],
     ['userName eq "a\tb"', 14, 'control character'],

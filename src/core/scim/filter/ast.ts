@@ -61,7 +61,7 @@ export class FilterError extends Error {
   readonly position: number;
 
   constructor(message: string, scimType: FilterErrorType, position: number) {
-    super(message);
+    super(oneLine(message));
     this.name = 'FilterError';
     this.scimType = scimType;
     this.position = position;
@@ -143,4 +143,9 @@ export function formatPath(path: AttrPath): string {
   if (path.filter !== undefined) text += `[${formatFilter(path.filter)}]`;
   if (path.subAttr !== undefined) text += `.${path.subAttr}`;
   return text;
+}
+
+/** Messages are one line: line breaks in quoted user text are shown as \\n. */
+export function oneLine(message: string): string {
+  return message.replace(/\r\n|\r|\n/g, '\\n');
 }

@@ -173,6 +173,12 @@ export function tokenize(text: string): Token[] {
       }
       continue;
     }
+    if (c === 0x24 /* $ */ && text.slice(i, i + 4).toLowerCase() === '$ref' && !isWordChar(text.charCodeAt(i + 4))) {
+      // `$ref` standing alone: the sub-attribute after a value filter, as in members[value eq "x"].$ref
+      tokens.push({ type: 'word', pos: start, end: i + 4, text: text.slice(i, i + 4) });
+      i += 4;
+      continue;
+    }
     const ch = String.fromCodePoint(text.codePointAt(i)!);
     return error(i, `unexpected character ${JSON.stringify(ch)} at position ${i}`);
   }
@@ -274,7 +280,7 @@ function readString(text: string, start: number): { value: string; end: number }
       case '':
         return { pos: start, error: `unterminated string starting at position ${start}: expected a closing '"'` };
       default:
-        return { pos: escapePos, error: `invalid escape "\\${e}" at position ${escapePos}: expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX` };
+        return { pos: escapePos, error: `invalid escape ${JSON.stringify(`\\${e}`)} at position ${escapePos}: expected one of \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX` };
     }
     i += 2;
     chunkStart = i;
