@@ -60,6 +60,23 @@ describe('interrupted runs', () => {
     expect(existsSync(ledger)).toBe(false);
   });
 
+  it('a second SIGINT stops at once and leaves the ledger for scimcheck cleanup', async () => {
+    const server = await startServer({ latencyMs: 300, seed: 5 });
+    servers.push(server);
+    const ledger = join(mkdtempSync(join(tmpdir(), 'scimcheck-ledger-')), 'ledger.json');
+    const run = await startRun(server, ledger, 2);
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 50));
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.out().stderr).toMatch(/scimcheck: SIGINT again: stopping now; what the run created is listed in .*ledger\.json/);
+    expect(existsSync(ledger)).toBe(true);
+    expect(ownObjects(server)).toBeGreaterThan(0);
+    const r = await runCli(['cleanup', '--base-url', server.url, '--token', server.token, '--ledger', ledger]);
+    expect(r.code).toBe(0);
+    expect(ownObjects(server)).toBe(0);
+  });
+
   it('SIGKILL leaves a ledger; scimcheck cleanup empties it and says what it removed', async () => {
     const server = await startServer({ latencyMs: 40, seed: 5 });
     servers.push(server);
