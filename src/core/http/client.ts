@@ -151,8 +151,21 @@ export class ScimClient {
     return { exchange, headers: {}, error };
   }
 
+  private nextSlot = 0;
+
+  /** --max-rps: each request waits for its slot on an even timetable (1000/rps ms apart). */
+  private async pace(): Promise<void> {
+    const rps = this.target.maxRps;
+    if (!rps) return;
+    const now = Date.now();
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + 1000 / rps;
+    if (slot > now) await sleep(slot - now);
+  }
+
   /** One request, no guard, no retry. */
   async sendOnce(req: ScimRequest): Promise<ScimResponse> {
+    await this.pace();
     const url = this.url(req.path, req.query);
     const headers: Record<string, string> = { accept: `${SCIM_MEDIA_TYPE}, application/json;q=0.9` };
     for (const [name, value] of this.target.headers) headers[name.toLowerCase()] = value;

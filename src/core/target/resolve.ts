@@ -29,6 +29,8 @@ export interface Target {
   tls: { ca?: Buffer; cert?: Buffer; key?: Buffer; rejectUnauthorized: boolean };
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Requests per second at most (0: no limit). */
+  maxRps: number;
   allowHttp: boolean;
   /** Every secret value, for redaction. */
   secrets: string[];
@@ -163,9 +165,11 @@ export function resolveTarget(input: ResolveInput): Target {
   const maxResponseBytes = maxSize?.value ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (maxSize && maxResponseBytes < 1024) throw new ConfigError(`${maxSize.where}: the response-size cap must be at least 1024 bytes`);
 
+  const maxRps = (get<number>('max-rps')?.value as number | undefined) ?? 0;
   return {
     baseUrl,
     auth,
+    maxRps,
     headers: [...headers.values()],
     tls: {
       ...(ca ? { ca: readPem(ca) } : {}),

@@ -30,6 +30,7 @@ export const TARGET_SETTINGS = [
   { key: 'insecure', env: 'SCIMCHECK_INSECURE', kind: 'boolean', description: 'Skip TLS certificate verification (prints a warning; never in production).', defaultText: 'false' },
   { key: 'timeout', env: 'SCIMCHECK_TIMEOUT', kind: 'integer', description: 'Per-request time limit in milliseconds.', defaultText: '10000' },
   { key: 'max-response-size', env: 'SCIMCHECK_MAX_RESPONSE_SIZE', kind: 'integer', description: 'Largest response body accepted, in bytes.', defaultText: '10485760 (10 MiB)' },
+  { key: 'max-rps', env: 'SCIMCHECK_MAX_RPS', kind: 'integer', description: 'Send at most this many requests per second (paced; 0 for no limit).', defaultText: '0 (no limit)' },
   { key: 'allow-http', env: 'SCIMCHECK_ALLOW_HTTP', kind: 'boolean', description: 'Allow plain http:// to a host that is not a loopback address.', defaultText: 'false' },
 ] as const satisfies readonly SettingSpec[];
 
