@@ -2,8 +2,13 @@
  * The ledger: every object a run asks the server to create, written to a file *before* the request is sent, updated
  * when the id is known and when the object is deleted. A run that crashes or is killed leaves its ledger behind, and
  * `scimcheck cleanup` empties it. The file holds names and ids only (no secrets).
+ *
+ * On disk it is an append-only log of JSON lines: a header line, then one line per event (`pending`, `created`,
+ * `deleted`, `rejected`, each naming its entry by number). Appending a line is one small synchronous write, so the
+ * record is on disk before the request goes out without rewriting the file each time, and a crash mid-write can only
+ * cut the last line, which reading skips.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -35,8 +40,18 @@ export function stateDir(env: Record<string, string | undefined> = process.env):
   return join(homedir(), '.local', 'state', 'scimcheck');
 }
 
+interface LedgerEvent {
+  n: number;
+  state: EntryState;
+  type?: ObjectType;
+  name?: string;
+  id?: string;
+  at: string;
+}
+
 export class Ledger {
   private readonly data: LedgerFile;
+  private started = false;
 
   constructor(
     readonly file: string,
@@ -57,16 +72,39 @@ export class Ledger {
 
   /** Reads a ledger file left behind (for `scimcheck cleanup`). */
   static read(file: string): Ledger {
-    let json: LedgerFile;
+    let text: string;
     try {
-      json = JSON.parse(readFileSync(file, 'utf8')) as LedgerFile;
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new ConfigError(`--ledger: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
-    if (json?.['scimcheck-ledger'] !== 1 || !Array.isArray(json.entries)) throw new ConfigError(`--ledger: ${file} is not a scimcheck ledger`);
-    const l = new Ledger(file, json.runId, json.target);
-    Object.assign(l.data, json);
+    const lines = text.split('\n').filter((l) => l.trim());
+    let head: Partial<LedgerFile> | undefined;
+    try {
+      head = JSON.parse(lines[0] ?? '') as Partial<LedgerFile>;
+    } catch {
+      head = undefined;
+    }
+    if (head?.['scimcheck-ledger'] !== 1 || typeof head.runId !== 'string') throw new ConfigError(`--ledger: ${file} is not a scimcheck ledger`);
+    const l = new Ledger(file, head.runId, String(head.target ?? ''));
+    l.data.startedAt = String(head.startedAt ?? l.data.startedAt);
+    for (const line of lines.slice(1)) {
+      let ev: LedgerEvent;
+      try {
+        ev = JSON.parse(line) as LedgerEvent;
+      } catch {
+        continue; // a line cut short by a crash
+      }
+      if (ev.state === 'pending') l.data.entries[ev.n] = { type: ev.type ?? 'User', ...(ev.name !== undefined ? { name: ev.name } : {}), state: 'pending', at: ev.at };
+      const e = l.data.entries[ev.n];
+      if (!e) continue;
+      e.state = ev.state;
+      e.at = ev.at;
+      if (ev.id) e.id = ev.id;
+    }
+    l.data.entries = l.data.entries.filter(Boolean);
+    l.started = true;
     return l;
   }
 
@@ -95,7 +133,7 @@ export class Ledger {
   beforeCreate(type: ObjectType, name: string | undefined): LedgerEntry {
     const entry: LedgerEntry = { type, ...(name !== undefined ? { name } : {}), state: 'pending', at: new Date().toISOString() };
     this.data.entries.push(entry);
-    this.save();
+    this.log(entry);
     return entry;
   }
 
@@ -103,12 +141,12 @@ export class Ledger {
     entry.id = id;
     entry.state = 'created';
     entry.at = new Date().toISOString();
-    this.save();
+    this.log(entry);
   }
 
   rejected(entry: LedgerEntry): void {
     entry.state = 'rejected';
-    this.save();
+    this.log(entry);
   }
 
   /** Whether this run created the object (so it may change or delete it; also again, after it deleted it). */
@@ -117,14 +155,12 @@ export class Ledger {
   }
 
   deleted(type: ObjectType, id: string): void {
-    let changed = false;
     for (const e of this.data.entries) {
       if (e.type === type && e.id === id && e.state === 'created') {
         e.state = 'deleted';
-        changed = true;
+        this.log(e);
       }
     }
-    if (changed) this.save();
   }
 
   /** Entries that may still exist on the server: created (not deleted), or pending (the answer never came). */
@@ -138,18 +174,22 @@ export class Ledger {
       if (this.file) rmSync(this.file, { force: true });
       return true;
     }
-    this.save();
     return false;
   }
 
-  private save(): void {
+  /** Appends one event line (the header first, when the file is new). */
+  private log(entry: LedgerEntry): void {
     if (!this.file) return;
+    const n = this.data.entries.indexOf(entry);
+    const ev: LedgerEvent = { n, state: entry.state, at: entry.at, ...(entry.state === 'pending' ? { type: entry.type, ...(entry.name !== undefined ? { name: entry.name } : {}) } : {}), ...(entry.id ? { id: entry.id } : {}) };
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      // Write then rename: a crash mid-write never leaves a truncated ledger.
-      const tmp = `${this.file}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(this.data, null, 2)}\n`, { mode: 0o600 });
-      renameSync(tmp, this.file);
+      if (!this.started) {
+        mkdirSync(dirname(this.file), { recursive: true });
+        const head = { 'scimcheck-ledger': 1, runId: this.data.runId, target: this.data.target, startedAt: this.data.startedAt };
+        writeFileSync(this.file, `${JSON.stringify(head)}\n`, { mode: 0o600 });
+        this.started = true;
+      }
+      appendFileSync(this.file, `${JSON.stringify(ev)}\n`);
     } catch (err) {
       throw new ConfigError(`--ledger: cannot write ${this.file}: ${(err as Error).message}`);
     }
