@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import type { CleanupItem } from '../runner/runner.js';
+import { deleteObject } from '../safety/guard.js';
 import { FilterError, selectValues, type FilterNode } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import type { AttributeResolver } from '../scim/schema-types.js';
@@ -94,10 +95,7 @@ export async function runMappings(opts: MappingOptions): Promise<{ results: Mapp
   const cleanup: CleanupItem[] = [];
   const order = [...created.filter((c) => c.type === 'Group'), ...created.filter((c) => c.type === 'User').reverse()];
   for (const c of order) {
-    const path = `/${c.type === 'User' ? 'Users' : 'Groups'}/${c.id}`;
-    const r = await opts.client.send({ method: 'DELETE', path });
-    const ok = r.status !== undefined && ((r.status >= 200 && r.status < 300) || r.status === 404);
-    cleanup.push({ suite: `app:${c.app}`, path, ...(r.status !== undefined ? { status: r.status } : {}), ok, message: ok ? `deleted (${r.status})` : r.error?.message ?? `DELETE answered ${r.status}` });
+    cleanup.push(await deleteObject((r) => opts.client.send(r), `/${c.type === 'User' ? 'Users' : 'Groups'}/${c.id}`, `app:${c.app}`));
   }
   return { results, cleanup };
 }

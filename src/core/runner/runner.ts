@@ -15,7 +15,7 @@ import type { Capability, Dialect, Requires, Step, Suite } from '../suite/model.
 import type { ResourceTypeDef } from '../scim/schema-types.js';
 import { runMappings, type MappingResult } from '../mapping/engine.js';
 import { Ledger } from '../safety/ledger.js';
-import { SafetyGuard, sweepLedger } from '../safety/guard.js';
+import { deleteObject, SafetyGuard, sweepLedger } from '../safety/guard.js';
 import type { Profile } from '../mapping/profile.js';
 import { evaluate } from './expect.js';
 import { MissingCapture, render, type Scope } from './template.js';
@@ -448,14 +448,7 @@ async function runSuite(suite: Suite, ctx: SuiteCtx): Promise<void> {
   }
 
   async function cleanUp(): Promise<void> {
-    for (const path of cleanups.reverse()) {
-      const r = await client.send({ method: 'DELETE', path });
-      const ok = r.status !== undefined && ((r.status >= 200 && r.status < 300) || r.status === 404);
-      ctx.emit({
-        type: 'cleanup',
-        item: { suite: suite.id, path, ...(r.status !== undefined ? { status: r.status } : {}), ok, message: ok ? `deleted (${r.status})` : r.error?.message ?? `DELETE answered ${r.status}` },
-      });
-    }
+    for (const path of cleanups.reverse()) ctx.emit({ type: 'cleanup', item: await deleteObject((r) => client.send(r), path, suite.id) });
   }
 }
 

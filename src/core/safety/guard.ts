@@ -103,13 +103,18 @@ export async function sweepLedger(ledger: Ledger, send: (req: ScimRequest) => Pr
       }
     }
     if (!id) continue;
-    const path = `/${e.type === 'User' ? 'Users' : 'Groups'}/${encodeURIComponent(id)}`;
-    const r = await send({ method: 'DELETE', path });
-    const ok = r.status !== undefined && ((r.status >= 200 && r.status < 300) || r.status === 404);
-    if (ok) ledger.deleted(e.type, id);
-    out.push({ suite: label, path, ...(r.status !== undefined ? { status: r.status } : {}), ok, message: ok ? `deleted (${r.status})` : r.error?.message ?? `DELETE answered ${r.status}` });
+    const item = await deleteObject(send, `/${e.type === 'User' ? 'Users' : 'Groups'}/${encodeURIComponent(id)}`, label);
+    if (item.ok) ledger.deleted(e.type, id);
+    out.push(item);
   }
   return out;
+}
+
+/** Sends one DELETE and says how it went: gone (2xx) or already gone (404) is ok. */
+export async function deleteObject(send: (req: ScimRequest) => Promise<ScimResponse>, path: string, label: string): Promise<CleanupItem> {
+  const r = await send({ method: 'DELETE', path });
+  const ok = r.status !== undefined && ((r.status >= 200 && r.status < 300) || r.status === 404);
+  return { suite: label, path, ...(r.status !== undefined ? { status: r.status } : {}), ok, message: ok ? `deleted (${r.status})` : r.error?.message ?? `DELETE answered ${r.status}` };
 }
 
 function safeParse(s: string): unknown {
