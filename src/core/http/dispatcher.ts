@@ -6,7 +6,7 @@ import type { Target } from '../target/resolve.js';
  * verification) for direct and proxied connections, and HTTP_PROXY / HTTPS_PROXY / NO_PROXY from the environment
  * (undici's EnvHttpProxyAgent reads them; lower-case names win).
  */
-export function createDispatcher(target: Pick<Target, 'tls' | 'timeoutMs' | 'maxResponseBytes'>, connections = 16): Dispatcher {
+export function createDispatcher(target: Pick<Target, 'tls' | 'timeoutMs' | 'maxResponseBytes'>, connections = 64): Dispatcher {
   const tls = {
     ...(target.tls.ca ? { ca: target.tls.ca } : {}),
     ...(target.tls.cert ? { cert: target.tls.cert } : {}),
