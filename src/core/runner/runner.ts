@@ -221,6 +221,14 @@ function unmet(req: Requires | undefined, caps: Capabilities): string | undefine
   for (const rt of req?.resourceTypes ?? []) {
     if (caps.resourceTypes && !caps.resourceTypes.has(rt)) return `the server's /ResourceTypes does not list ${rt}`;
   }
+  for (const u of req?.uniqueness ?? []) {
+    const [type, name] = u.split('.') as ['User' | 'Group', string];
+    if (!caps.registry?.resourceType(type)) continue; // the server describes no schemas: the check runs
+    const def = caps.registry.resolver(type)({ name });
+    if (!def || def.uniqueness === 'none') {
+      return `the server's /Schemas does not declare ${type} ${name} unique (uniqueness "${def?.uniqueness ?? 'undeclared'}"), so duplicates are allowed`;
+    }
+  }
   return undefined;
 }
 

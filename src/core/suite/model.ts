@@ -8,6 +8,8 @@ export type Capability = 'patch' | 'filter' | 'sort' | 'etag' | 'bulk' | 'change
 export interface Requires {
   resourceTypes?: ('User' | 'Group')[];
   capabilities?: Capability[];
+  /** `Type.attribute` that the server's /Schemas must declare unique. */
+  uniqueness?: string[];
 }
 
 export interface RequestOverride {

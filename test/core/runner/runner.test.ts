@@ -148,6 +148,23 @@ steps:
   });
 });
 
+describe('requires.uniqueness', () => {
+  const u = parseSuite(
+    `id: u
+title: uniqueness requirements
+steps:
+  - { id: unique-name, title: userName is declared unique, severity: MUST, reference: r, requires: { uniqueness: [User.userName] }, request: { method: GET, path: /ServiceProviderConfig } }
+  - { id: not-unique, title: nickName is not, severity: MUST, reference: r, requires: { uniqueness: [User.nickName] }, request: { method: GET, path: /ServiceProviderConfig } }
+`,
+    'u.yaml',
+  );
+  it("runs a check only when the server's /Schemas declares the attribute unique", async () => {
+    const run = await runAgainstReference(['u'], { suites: [u] });
+    expect(run.outcomes).toEqual({ 'u/unique-name': 'passed', 'u/not-unique': 'skipped' });
+    expect(run.byId('u/not-unique').message).toBe(`the server's /Schemas does not declare User nickName unique (uniqueness "none"), so duplicates are allowed`);
+  });
+});
+
 describe('captures made per dialect', () => {
   const perDialect = parseSuite(
     `id: d
