@@ -7,7 +7,7 @@ import type { AttributeDef, AttributeResolver } from '../core/scim/schema-types.
 import { badRequest, ScimHttpError } from './errors.js';
 import type { Faults } from './faults.js';
 import type { JsonObject } from './model.js';
-import { parseProjection, project } from './project.js';
+import { parseProjection, project, type Projection } from './project.js';
 import { render } from './resources.js';
 import type { Store, Stored, TypeName } from './store.js';
 
@@ -98,9 +98,13 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
 
   const attributes = faults.has('attributes-ignored') ? undefined : optionalString(q.attributes, 'attributes');
   const excluded = faults.has('excluded-attributes-ignored') ? undefined : optionalString(q.excludedAttributes, 'excludedAttributes');
+  // The projection is parsed once per resource type on the page, not once per resource.
+  const projections = new Map<TypeName, Projection>();
   const resources = page.map(({ s, r }) => {
     const model = store.modelOf(s.type);
-    return project(r, model, parseProjection(model, attributes, excluded));
+    let p = projections.get(s.type);
+    if (!p) projections.set(s.type, (p = parseProjection(model, attributes, excluded)));
+    return project(r, model, p);
   });
 
   return {

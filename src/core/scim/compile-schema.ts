@@ -2,8 +2,8 @@
  * A server's own /Schemas, compiled to JSON Schema at run time, so that the values of its extension attributes are
  * type-checked wherever a check validates a User or Group (RFC 7643 §7 characteristics -> JSON Schema types).
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { newAjv } from '../util/ajv.js';
 import type { AttributeDef, SchemaDef } from './schema-types.js';
 import { preview } from './validate.js';
 
@@ -52,9 +52,7 @@ export class ServerSchemas {
   private readonly validators = new Map<string, { urn: string; fn: ValidateFunction }>();
 
   constructor(defs: SchemaDef[]) {
-    const ajv = new Ajv2020({ strict: false, allErrors: true });
-    const addFormats = (addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule;
-    (addFormats as (a: Ajv2020) => void)(ajv);
+    const ajv = newAjv({ strict: false, allErrors: true });
     for (const def of defs) {
       if (CORE_URNS.has(def.id.toLowerCase())) continue;
       try {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { newAjv } from '../util/ajv.js';
 
 /** The message and resource schemas in `schemas/`, by the name commands and suites use. */
 export const MESSAGE_SCHEMAS = {
@@ -55,10 +55,8 @@ const schemaById = new Map<string, Json>();
 
 function instance(): Ajv2020 {
   if (!ajv) {
-    const a = new Ajv2020({ strict: true, allErrors: true, verbose: true });
+    const a = newAjv({ strict: true, allErrors: true, verbose: true });
     for (const k of ANNOTATIONS) a.addKeyword({ keyword: k.keyword, schemaType: k.schemaType });
-    const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
-    (addFormats as unknown as (a: Ajv2020) => void)(a);
     // All schemas go into the one instance, so that cross-schema `$ref`s resolve; each compiles on first use.
     for (const name of MESSAGE_SCHEMA_NAMES) {
       const schema = JSON.parse(readFileSync(new URL(MESSAGE_SCHEMAS[name], SCHEMA_DIR), 'utf8')) as Json;

@@ -5,8 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { newAjv } from '../util/ajv.js';
 import { ConfigError } from '../errors.js';
 import { refsIn, TemplateError } from '../runner/template.js';
 import { SCHEMA_DIR } from '../scim/validate.js';
@@ -20,9 +20,7 @@ export const BUILTIN_SUITE_DIR = new URL('../../../suites/', import.meta.url);
 let validateSuite: ValidateFunction | undefined;
 function suiteValidator(): ValidateFunction {
   if (!validateSuite) {
-    const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true, verbose: true });
-    const addFormats = (addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule;
-    (addFormats as (a: Ajv2020) => void)(ajv);
+    const ajv = newAjv({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true, verbose: true });
     validateSuite = ajv.compile(JSON.parse(readFileSync(new URL('suite.schema.json', SCHEMA_DIR), 'utf8')) as object);
   }
   return validateSuite;
