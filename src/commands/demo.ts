@@ -26,7 +26,8 @@ export default class Demo extends BaseCommand {
     const { suites, profiles } = selectWork(flags, true);
     const server = await startServer({ seed: flags.seed, faults: flags.fault ?? [] });
     try {
-      const target = resolveTarget({ flags: { 'base-url': server.url, token: server.token }, env: {}, cwd: process.cwd() });
+      // The demo's target is its own in-process server: the user's scimcheck.yaml does not apply to it.
+      const target = resolveTarget({ flags: { 'base-url': server.url, token: server.token }, env: {}, cwd: process.cwd(), configFile: false });
       this.redactor = new Redactor(target.secrets);
       const client = new ScimClient(target, { redactor: this.redactor });
       try {

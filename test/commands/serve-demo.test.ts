@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAULTS, startServer, type RunningServer } from '../../src/server/index.js';
@@ -77,6 +80,15 @@ describe('scimcheck demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^scimcheck demo → http:\/\/127\.0\.0\.1:\d+\/scim\/v2 \(reference server\) \(7 suites, 5 app profiles\)\n/);
     expect(r.stdout).toMatch(/\n\d+ passed, 0 failed, 0 errored, 0 skipped; mappings: 74 passed, 0 failed in \d+ ms\n$/);
+  });
+
+  it("ignores the user's scimcheck.yaml: its target is its own server", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimcheck-demo-cwd-'));
+    writeFileSync(join(dir, 'scimcheck.yaml'), 'base-url: https://staging.example.com/scim/v2\nbasic: someone:elses-password\nheader: "X-Tenant: acme"\n');
+    const r = await runCli(['demo', '--suite', 'test-connection', '--json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).target.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2 \(reference server\)$/);
   });
 
   it('shows a broken server with --fault, exit 1, JSON on request', async () => {

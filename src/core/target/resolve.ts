@@ -54,6 +54,8 @@ export interface ResolveInput {
   cwd: string;
   /** A target is required by commands that talk to a server; `false` lets a command resolve partial settings. */
   requireBaseUrl?: boolean;
+  /** `false`: read no config file (a command whose target is its own, like `demo`). */
+  configFile?: false;
 }
 
 const SECRET_HEADER = /auth|token|secret|key|cookie|session|password|signature|credential/i;
@@ -195,6 +197,7 @@ interface ConfigFile {
 }
 
 function loadConfigFile(input: ResolveInput): ConfigFile | undefined {
+  if (input.configFile === false) return undefined;
   let path: string | undefined;
   let where: string;
   const flag = input.flags.config;
