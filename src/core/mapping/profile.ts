@@ -4,12 +4,14 @@
  * Zenya's `externalID` is `externalId`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { FilterError, parsePath, type AttrPath } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import { SCHEMA_DIR } from '../scim/validate.js';
+import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
+import { fromBuiltinCache } from '../util/builtin-cache.js';
 import { describeSchemaError } from '../util/schema-errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 
@@ -46,36 +48,48 @@ interface RawProfile {
   groups?: RawProfile['users'];
 }
 
-let validator: ValidateFunction | undefined;
-function validate(): ValidateFunction {
-  validator ??= new Ajv2020({ strict: true, strictRequired: false, allErrors: true, verbose: true }).compile(
-    JSON.parse(readFileSync(new URL('profile.schema.json', SCHEMA_DIR), 'utf8')) as object,
-  );
-  return validator;
+let theSet: ValidatorSet | undefined;
+/** The profile format's schema as a validator set (precompiled at build time; see util/ajv.ts). */
+export function profileSchemaSet(): ValidatorSet {
+  return (theSet ??= {
+    set: 'profile-schema',
+    options: { strict: true, strictRequired: false, allErrors: true, verbose: true },
+    formats: false,
+    schemas: [readFileSync(new URL('profile.schema.json', SCHEMA_DIR), 'utf8')],
+    exports: { profile: 'https://scimcheck.dev/schemas/profile.schema.json' },
+  });
 }
 
+/** Loads every `*.yaml` profile in a directory, sorted; the built-in ones from the build's cache when unchanged. */
 export function loadProfileDir(dir: URL | string = BUILTIN_PROFILE_DIR): Profile[] {
-  const path = typeof dir === 'string' ? dir : dir.pathname;
+  const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const builtin = resolve(path) === resolve(fileURLToPath(BUILTIN_PROFILE_DIR));
   return readdirSync(path)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .map((f) => loadProfileFile(join(path, f), relative(process.cwd(), join(path, f)) || f));
+    .map((f) => {
+      const display = relative(process.cwd(), join(path, f)) || f;
+      const text = readProfile(join(path, f), display);
+      return (builtin ? fromBuiltinCache<Profile>('profiles', f, text, display) : undefined) ?? parseProfile(text, display);
+    });
 }
 
 export function loadProfileFile(path: string, display = path): Profile {
-  let text: string;
+  return parseProfile(readProfile(path, display), display);
+}
+
+function readProfile(path: string, display: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`${display}: cannot read profile: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  return parseProfile(text, display);
 }
 
 export function parseProfile(text: string, file: string): Profile {
   const src = YamlSource.parse(file, text, (m) => new ConfigError(m));
   const raw = src.toJS(text, (m) => new ConfigError(m)) as RawProfile;
-  const v = validate();
+  const v = validatorsOf(profileSchemaSet()).profile!;
   if (!v(raw)) throw new ConfigError(describeSchemaError(src, raw, v.errors ?? [], 'a profile needs "users" or "groups" mappings'));
   const registry = SchemaRegistry.core();
   const rows: MappingRow[] = [];

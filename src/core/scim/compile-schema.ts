@@ -2,8 +2,10 @@
  * A server's own /Schemas, compiled to JSON Schema at run time, so that the values of its extension attributes are
  * type-checked wherever a check validates a User or Group (RFC 7643 §7 characteristics -> JSON Schema types).
  */
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { newAjv } from '../util/ajv.js';
+import { createHash } from 'node:crypto';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
+import { newAjv, validatorsOf, type ValidatorSet } from '../util/ajv.js';
+import { CORE_SCHEMAS } from './core-schemas.js';
 import type { AttributeDef, SchemaDef } from './schema-types.js';
 import { preview } from './validate.js';
 
@@ -47,16 +49,44 @@ export interface ExtensionIssue {
   message: string;
 }
 
+const EXTENSION_OPTIONS = { strict: false, allErrors: true };
+/** The name of a compiled extension schema: a hash of its JSON Schema. */
+export const extensionKey = (jsonSchema: object) => `x${createHash('sha256').update(JSON.stringify(jsonSchema)).digest('hex').slice(0, 24)}`;
+
+let extensionSet: ValidatorSet | undefined;
+/**
+ * The extension schemas of RFC 7643 as scimcheck knows them (the enterprise User), precompiled at build time: a
+ * server that declares them as written gets its checks without compiling anything. Others compile at run time.
+ */
+export function coreExtensionSet(): ValidatorSet {
+  if (!extensionSet) {
+    const schemas: string[] = [];
+    const exports: Record<string, string> = {};
+    for (const def of CORE_SCHEMAS.filter((d) => !CORE_URNS.has(d.id.toLowerCase()))) {
+      const js = schemaDefToJsonSchema(def);
+      const key = extensionKey(js);
+      exports[key] = `urn:scimcheck:extension:${key}`;
+      schemas.push(JSON.stringify({ $id: exports[key], ...js }));
+    }
+    extensionSet = { set: 'extension-schemas', options: EXTENSION_OPTIONS, formats: true, schemas, exports };
+  }
+  return extensionSet;
+}
+
 /** Validators for the extension schemas a server declares; `check(body)` type-checks the extension objects in it. */
 export class ServerSchemas {
   private readonly validators = new Map<string, { urn: string; fn: ValidateFunction }>();
 
   constructor(defs: SchemaDef[]) {
-    const ajv = newAjv({ strict: false, allErrors: true });
+    let ajv: Ajv2020 | undefined;
+    const known = coreExtensionSet().exports;
     for (const def of defs) {
       if (CORE_URNS.has(def.id.toLowerCase())) continue;
       try {
-        this.validators.set(def.id.toLowerCase(), { urn: def.id, fn: ajv.compile(schemaDefToJsonSchema(def)) });
+        const js = schemaDefToJsonSchema(def);
+        const key = extensionKey(js);
+        const fn = key in known ? validatorsOf(coreExtensionSet())[key]! : (ajv ??= newAjv(EXTENSION_OPTIONS)).compile(js);
+        this.validators.set(def.id.toLowerCase(), { urn: def.id, fn });
       } catch {
         // A schema we cannot compile is not type-checked; discovery checks report malformed /Schemas.
       }

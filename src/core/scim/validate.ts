@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { newAjv } from '../util/ajv.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
 
 /** The message and resource schemas in `schemas/`, by the name commands and suites use. */
 export const MESSAGE_SCHEMAS = {
@@ -47,41 +47,43 @@ const ANNOTATIONS = [
 
 type Json = Record<string, unknown>;
 
-let ajv: Ajv2020 | undefined;
-const compiled = new Map<MessageSchemaName, ValidateFunction>();
+let set: ValidatorSet | undefined;
 /** Every house schema, by name and by `$id` (for resolving the schema paths of errors inside a `$ref`). */
 const schemaJson = new Map<MessageSchemaName, Json>();
 const schemaById = new Map<string, Json>();
 
-function instance(): Ajv2020 {
-  if (!ajv) {
-    const a = newAjv({ strict: true, allErrors: true, verbose: true });
-    for (const k of ANNOTATIONS) a.addKeyword({ keyword: k.keyword, schemaType: k.schemaType });
-    // All schemas go into the one instance, so that cross-schema `$ref`s resolve; each compiles on first use.
+/** The message schemas as one validator set (precompiled at build time; see util/ajv.ts). */
+export function messageSchemaSet(): ValidatorSet {
+  if (!set) {
+    const texts: string[] = [];
+    const exports: Record<string, string> = {};
     for (const name of MESSAGE_SCHEMA_NAMES) {
-      const schema = JSON.parse(readFileSync(new URL(MESSAGE_SCHEMAS[name], SCHEMA_DIR), 'utf8')) as Json;
+      const text = readFileSync(new URL(MESSAGE_SCHEMAS[name], SCHEMA_DIR), 'utf8');
+      const schema = JSON.parse(text) as Json;
+      texts.push(text);
+      exports[name] = String(schema.$id);
       schemaJson.set(name, schema);
       schemaById.set(String(schema.$id), schema);
-      a.addSchema(schema);
     }
-    ajv = a;
+    set = {
+      set: 'message-schemas',
+      options: { strict: true, allErrors: true, verbose: true },
+      formats: true,
+      keywords: ANNOTATIONS.map((k) => ({ ...k })),
+      schemas: texts,
+      exports,
+    };
   }
-  return ajv;
+  return set;
 }
 
 function validator(name: MessageSchemaName): ValidateFunction {
-  let fn = compiled.get(name);
-  if (!fn) {
-    const a = instance();
-    fn = a.getSchema(String(schemaJson.get(name)!.$id))!;
-    compiled.set(name, fn);
-  }
-  return fn;
+  return validatorsOf(messageSchemaSet())[name]!;
 }
 
 /** The JSON Schema behind a name, as loaded (for documentation and tools). */
 export function messageSchema(name: MessageSchemaName): Json {
-  instance();
+  messageSchemaSet();
   return schemaJson.get(name)!;
 }
 
@@ -176,7 +178,8 @@ function article(type: string): string {
  * keyword to the keyword's own value. Ajv writes the path inside a `$ref`'d schema relative to the `$ref`'s target:
  * `#/properties/manager/type` for an error in enterprise-user.json reached from user.json, `#/properties/name/pattern`
  * inside the recursive `#/$defs/attribute` of schema.json. So the walk starts from the root or from a `$defs` entry of
- * one of the documents: the one at which it ends at the error's `parentSchema` (Ajv keeps the objects it was given).
+ * one of the documents: the one at which it ends at the error's `parentSchema`. Compiled at run time, Ajv keeps the
+ * objects it was given; precompiled validators carry copies, so the subschemas are compared by content.
  */
 function schemaNodes(root: Json, e: ErrorObject): unknown[] {
   const segs = e.schemaPath.replace(/^[^#]*#/, '').split('/').filter(Boolean).map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -190,16 +193,20 @@ function schemaNodes(root: Json, e: ErrorObject): unknown[] {
     return nodes;
   };
   const fromRoot = walk([root]);
-  if (e.parentSchema === undefined || fromRoot[fromRoot.length - 2] === e.parentSchema) return fromRoot;
+  if (e.parentSchema === undefined || same(fromRoot[fromRoot.length - 2], e.parentSchema)) return fromRoot;
   for (const doc of [root, ...schemaById.values()]) {
     const bases: unknown[][] = [[doc]];
     if (isObject(doc.$defs)) for (const def of Object.values(doc.$defs)) bases.push([doc, doc.$defs, def]);
     for (const base of bases) {
       const nodes = walk(base);
-      if (nodes[nodes.length - 2] === e.parentSchema) return nodes;
+      if (same(nodes[nodes.length - 2], e.parentSchema)) return nodes;
     }
   }
   return fromRoot;
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return a === b || (isObject(a) && isObject(b) && JSON.stringify(a) === JSON.stringify(b));
 }
 
 /** The nearest `x-reference` on the walk from the root to the failing keyword. */

@@ -4,9 +4,10 @@
  * Every problem is one ConfigError `file:line:col: problem` (exit 2).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { newAjv } from '../util/ajv.js';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
+import { fromBuiltinCache } from '../util/builtin-cache.js';
 import { ConfigError } from '../errors.js';
 import { refsIn, TemplateError } from '../runner/template.js';
 import { SCHEMA_DIR } from '../scim/validate.js';
@@ -17,40 +18,53 @@ import { DIALECTS, type Step, type StepDef, type Suite } from './model.js';
 /** Where the built-in suites live, in src/ and dist/ alike. */
 export const BUILTIN_SUITE_DIR = new URL('../../../suites/', import.meta.url);
 
-let validateSuite: ValidateFunction | undefined;
-function suiteValidator(): ValidateFunction {
-  if (!validateSuite) {
-    const ajv = newAjv({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true, verbose: true });
-    validateSuite = ajv.compile(JSON.parse(readFileSync(new URL('suite.schema.json', SCHEMA_DIR), 'utf8')) as object);
-  }
-  return validateSuite;
+let theSet: ValidatorSet | undefined;
+/** The suite format's schema as a validator set (precompiled at build time; see util/ajv.ts). */
+export function suiteSchemaSet(): ValidatorSet {
+  return (theSet ??= {
+    set: 'suite-schema',
+    options: { strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true, verbose: true },
+    formats: true,
+    schemas: [readFileSync(new URL('suite.schema.json', SCHEMA_DIR), 'utf8')],
+    exports: { suite: 'https://scimcheck.dev/schemas/suite.schema.json' },
+  });
 }
 
-/** Loads every `*.yaml` suite directly in a directory (not sub-directories such as apps/), sorted by file name. */
+/**
+ * Loads every `*.yaml` suite directly in a directory (not sub-directories such as apps/), sorted by file name. The
+ * built-in ones come from the build's cache when unchanged (util/builtin-cache.ts).
+ */
 export function loadSuiteDir(dir: URL | string = BUILTIN_SUITE_DIR): Suite[] {
-  const path = typeof dir === 'string' ? dir : dir.pathname;
+  const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const builtin = resolve(path) === resolve(fileURLToPath(BUILTIN_SUITE_DIR));
   const files = readdirSync(path, { withFileTypes: true })
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => e.name)
     .sort();
-  return files.map((f) => loadSuiteFile(join(path, f), relative(process.cwd(), join(path, f)) || f));
+  return files.map((f) => {
+    const display = relative(process.cwd(), join(path, f)) || f;
+    const text = readSuite(join(path, f), display);
+    return (builtin ? fromBuiltinCache<Suite>('suites', f, text, display) : undefined) ?? parseSuite(text, display);
+  });
 }
 
 export function loadSuiteFile(path: string, display = path): Suite {
-  let text: string;
+  return parseSuite(readSuite(path, display), display);
+}
+
+function readSuite(path: string, display: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(`${display}: cannot read suite: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  return parseSuite(text, display);
 }
 
 export function parseSuite(text: string, file: string): Suite {
   const src = YamlSource.parse(file, text, (m) => new ConfigError(m));
   const raw = src.toJS(text, (m) => new ConfigError(m));
-  const validate = suiteValidator();
+  const validate = validatorsOf(suiteSchemaSet()).suite!;
   if (!validate(raw)) {
     throw new ConfigError(describeSchemaError(src, raw, validate.errors ?? [], 'a step needs "request" (or "response" to judge an earlier step\'s response)'));
   }

@@ -1,7 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { isMap } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 import {
@@ -223,7 +222,7 @@ function loadConfigFile(input: ResolveInput): ConfigFile | undefined {
   const src = YamlSource.parse(path!, text, (m) => new ConfigError(m));
   const contents = src.doc.contents;
   if (contents === null || contents === undefined) return { src, dir: dirname(abs), values: {} };
-  if (!isMap(contents)) throw new ConfigError(`${src.where([])}: the config file must be a mapping of settings`);
+  if (!src.isMapping()) throw new ConfigError(`${src.where([])}: the config file must be a mapping of settings`);
   const values = src.toJS(text, (m) => new ConfigError(m)) as Record<string, unknown>;
   const known = new Set<string>(TARGET_SETTINGS.map((s) => s.key));
   for (const key of Object.keys(values)) {

@@ -1,4 +1,9 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node } from 'yaml';
+
+// Loaded on first use: a run of the built-in suites parses no YAML (they come from the build's cache).
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof import('yaml');
 
 /** A 1-based source position. */
 export interface SourcePos {
@@ -20,6 +25,7 @@ export class YamlSource {
 
   /** Parses text; the first syntax error becomes a `file:line:col: message` error through `fail`. */
   static parse(file: string, text: string, fail: (message: string) => Error): YamlSource {
+    const { LineCounter, parseDocument } = yaml();
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
     const src = new YamlSource(file, doc, lines);
@@ -50,6 +56,7 @@ export class YamlSource {
 
   /** Position of the node at a path of keys and indexes (the closest existing ancestor when it is absent). */
   posOf(path: readonly (string | number)[], which: 'key' | 'value' = 'value'): SourcePos {
+    const { isMap, isScalar, isSeq } = yaml();
     let node: unknown = this.doc.contents;
     let pos = this.posOfNode(node as Node | null) ?? { line: 1, col: 1 };
     for (const seg of path) {
@@ -70,6 +77,11 @@ export class YamlSource {
       }
     }
     return pos;
+  }
+
+  /** Whether the document is a mapping (of keys to values). */
+  isMapping(): boolean {
+    return yaml().isMap(this.doc.contents);
   }
 
   /** `file:line:col` for a path. */
