@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,31 @@ describe('the ledger file', () => {
     appendFileSync(other, '{"hello": 1}\n');
     expect(() => Ledger.read(other)).toThrow(ConfigError);
     expect(() => Ledger.read(join(dir, 'none.json'))).toThrow(`--ledger: cannot read ${join(dir, 'none.json')}: no such file`);
+  });
+
+  it('read back with an entry missing, it keeps the numbers of the file: a later delete names the right entry', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'scimcheck-ledger-')), 'l.json');
+    const l = Ledger.forRun('0badc0de', 't', file);
+    for (const [i, id] of ['u0', 'u1', 'u2'].entries()) l.created(l.beforeCreate('User', `scimcheck-0badc0de-${i}`), id);
+    l.close();
+    // entry 0's own lines lost (hand-edited, or a disk that kept only part of the file)
+    const lines = readFileSync(file, 'utf8').split('\n').filter((x) => x && !/^\{"n":0,/.test(x));
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const back = Ledger.read(file);
+    expect(back.remaining().map((e) => e.id)).toEqual(['u1', 'u2']);
+    back.deleted('User', 'u2');
+    back.close();
+    expect(Ledger.read(file).remaining().map((e) => e.id)).toEqual(['u1']);
+    expect(readFileSync(file, 'utf8').trim().split('\n').pop()).toMatch(/^\{"n":2,"state":"deleted"/);
+  });
+
+  it('answers ownership by type and id, for many entries', () => {
+    const l = Ledger.inMemory('0badc0de', 't');
+    for (let i = 0; i < 2000; i++) l.created(l.beforeCreate(i % 2 ? 'Group' : 'User', `scimcheck-0badc0de-${i}`), `id${i}`);
+    expect([l.owns('User', 'id0'), l.owns('Group', 'id0'), l.owns('Group', 'id1999'), l.owns('User', 'nope')]).toEqual([true, false, true, false]);
+    l.deleted('Group', 'id1999');
+    expect(l.owns('Group', 'id1999')).toBe(true); // deleted by this run: it may still send it a request
+    expect(l.remaining().length).toBe(1999);
   });
 
   it('lives under SCIMCHECK_STATE_DIR, XDG_STATE_HOME or ~/.local/state', () => {

@@ -1,4 +1,4 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Auth } from '../target/resolve.js';
 import type { Exchange, TransportFailure } from './exchange.js';
 import type { Redactor } from './redact.js';
@@ -69,11 +69,12 @@ export class AuthProvider {
     let text: string;
     let headers: Record<string, string | string[] | undefined>;
     try {
-      const res = await request(auth.tokenUrl, {
+      const res = await this.deps.dispatcher.request({
+        origin: auth.tokenUrl.origin,
+        path: `${auth.tokenUrl.pathname}${auth.tokenUrl.search}`,
         method: 'POST',
         headers: reqHeaders,
         body,
-        dispatcher: this.deps.dispatcher,
         signal: AbortSignal.timeout(timeoutMs),
       });
       status = res.statusCode;

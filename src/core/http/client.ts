@@ -241,7 +241,7 @@ export class ScimClient {
     const out: ScimResponse = { exchange, status, headers: redactedHeaders };
     if (text.trim().length > 0) {
       try {
-        out.json = this.redactor.json(JSON.parse(text) as unknown);
+        out.json = this.redactor.parseJson(text);
       } catch (err) {
         // V8's message quotes the start of the body, which may hold an echoed secret: keep only the position.
         const at = /position (\d+)/.exec((err as Error).message);

@@ -8,6 +8,10 @@ export const REDACTED = '[REDACTED]';
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key']);
 const SECRET_KEY = /^(access_token|refresh_token|id_token|client_secret|password|secret|token|api[-_]?key|apikey|authorization|bearer)$/i;
+/** Query keys that `url()` must look at (credential-like names, or percent-encoded ones that could spell one). */
+const MAYBE_SECRET_QUERY_KEY = /[?&][^=&#]*(?:token|secret|password|sig|authorization|bearer|api[-_]?key|%)/i;
+/** A credential-named key as it appears in JSON text without escapes (a key: followed by a colon). */
+const SECRET_KEY_IN_TEXT = /"(?:access_token|refresh_token|id_token|client_secret|password|secret|token|api[-_]?key|apikey|authorization|bearer)"\s*:/i;
 /** Shorter secrets cannot be searched for literally without mangling all output; structural redaction still applies. */
 export const MIN_LITERAL_SECRET = 4;
 
@@ -56,6 +60,8 @@ export class Redactor {
   /** A URL: credential-named query parameters and userinfo hidden, then literal secrets. */
   url(raw: string): string {
     let s = raw;
+    // Only a URL that may hold userinfo or a credential-named (or percent-encoded) query key needs parsing.
+    if (!raw.includes('@') && !MAYBE_SECRET_QUERY_KEY.test(raw)) return this.text(s);
     try {
       const u = new URL(raw);
       let changed = false;
@@ -74,6 +80,17 @@ export class Redactor {
       // not an absolute URL: literal redaction only
     }
     return this.text(s);
+  }
+
+  /**
+   * A response body parsed as JSON, redacted. Most bodies hold neither a secret nor a credential-named key, and
+   * then need no walk: that shows in the text itself unless JSON escapes (a backslash) could hide one.
+   */
+  parseJson(text: string): unknown {
+    const value = JSON.parse(text) as unknown;
+    const clean = !text.includes('\\') && !SECRET_KEY_IN_TEXT.test(text) && !(this.pattern && this.pattern.test(text));
+    if (this.pattern) this.pattern.lastIndex = 0;
+    return clean ? value : this.walk(value);
   }
 
   /** Deep copy of a JSON value with credential-named keys hidden and literal secrets removed from strings. */

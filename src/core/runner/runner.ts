@@ -234,8 +234,11 @@ function unmet(req: Requires | undefined, caps: Capabilities): string | undefine
 
 const isWrite = (s: Step) => !!s.request && s.request.method !== 'GET' && !(s.request.method === 'POST' && s.request.path.endsWith('/.search'));
 
-/** The capture names a step's templates use. */
+const capturesOf = new WeakMap<Step, string[]>();
+/** The capture names a step's templates use (worked out once per step). */
 function capturesUsed(step: Step): string[] {
+  const known = capturesOf.get(step);
+  if (known) return known;
   const names = new Set<string>();
   const walk = (v: unknown) => {
     if (typeof v === 'string') for (const m of v.matchAll(/\{\{\s*captures\.([A-Za-z0-9_]+)/g)) names.add(m[1]!);
@@ -243,6 +246,7 @@ function capturesUsed(step: Step): string[] {
     else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => (walk(k), walk(x)));
   };
   walk([step.request, step.expect, step.cleanup]);
+  capturesOf.set(step, [...names]);
   return [...names];
 }
 

@@ -8,7 +8,7 @@
  * record is on disk before the request goes out without rewriting the file each time, and a crash mid-write can only
  * cut the last line, which reading skips.
  */
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -52,6 +52,13 @@ interface LedgerEvent {
 export class Ledger {
   private readonly data: LedgerFile;
   private started = false;
+  /** The open file (appended to), once the first event is written. */
+  private fd: number | undefined;
+  /** Each entry's number in the file's events (kept when a ledger is read back). */
+  private readonly numbers = new Map<LedgerEntry, number>();
+  private nextNumber = 0;
+  /** Entries by type and id, for ownership checks on every write of a run. */
+  private readonly byId = new Map<string, LedgerEntry[]>();
 
   constructor(
     readonly file: string,
@@ -96,12 +103,19 @@ export class Ledger {
       } catch {
         continue; // a line cut short by a crash
       }
-      if (ev.state === 'pending') l.data.entries[ev.n] = { type: ev.type ?? 'User', ...(ev.name !== undefined ? { name: ev.name } : {}), state: 'pending', at: ev.at };
+      if (ev.state === 'pending') {
+        l.data.entries[ev.n] = { type: ev.type ?? 'User', ...(ev.name !== undefined ? { name: ev.name } : {}), state: 'pending', at: ev.at };
+        l.numbers.set(l.data.entries[ev.n]!, ev.n);
+        l.nextNumber = Math.max(l.nextNumber, ev.n + 1);
+      }
       const e = l.data.entries[ev.n];
       if (!e) continue;
       e.state = ev.state;
       e.at = ev.at;
-      if (ev.id) e.id = ev.id;
+      if (ev.id && e.id !== ev.id) {
+        e.id = ev.id;
+        l.index(e);
+      }
     }
     l.data.entries = l.data.entries.filter(Boolean);
     l.started = true;
@@ -133,12 +147,14 @@ export class Ledger {
   beforeCreate(type: ObjectType, name: string | undefined): LedgerEntry {
     const entry: LedgerEntry = { type, ...(name !== undefined ? { name } : {}), state: 'pending', at: new Date().toISOString() };
     this.data.entries.push(entry);
+    this.numbers.set(entry, this.nextNumber++);
     this.log(entry);
     return entry;
   }
 
   created(entry: LedgerEntry, id: string): void {
     entry.id = id;
+    this.index(entry);
     entry.state = 'created';
     entry.at = new Date().toISOString();
     this.log(entry);
@@ -151,12 +167,19 @@ export class Ledger {
 
   /** Whether this run created the object (so it may change or delete it; also again, after it deleted it). */
   owns(type: ObjectType, id: string): boolean {
-    return this.data.entries.some((e) => e.type === type && e.id === id && (e.state === 'created' || e.state === 'deleted'));
+    return (this.byId.get(`${type}\0${id}`) ?? []).some((e) => e.state === 'created' || e.state === 'deleted');
+  }
+
+  private index(entry: LedgerEntry): void {
+    const key = `${entry.type}\0${entry.id}`;
+    const list = this.byId.get(key);
+    if (list) list.push(entry);
+    else this.byId.set(key, [entry]);
   }
 
   deleted(type: ObjectType, id: string): void {
-    for (const e of this.data.entries) {
-      if (e.type === type && e.id === id && e.state === 'created') {
+    for (const e of this.byId.get(`${type}\0${id}`) ?? []) {
+      if (e.state === 'created') {
         e.state = 'deleted';
         this.log(e);
       }
@@ -170,6 +193,10 @@ export class Ledger {
 
   /** Removes the file when nothing remains; keeps it otherwise (for `scimcheck cleanup`). */
   close(): boolean {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
     if (this.remaining().length === 0) {
       if (this.file) rmSync(this.file, { force: true });
       return true;
@@ -180,16 +207,18 @@ export class Ledger {
   /** Appends one event line (the header first, when the file is new). */
   private log(entry: LedgerEntry): void {
     if (!this.file) return;
-    const n = this.data.entries.indexOf(entry);
+    const n = this.numbers.get(entry) ?? this.data.entries.indexOf(entry);
     const ev: LedgerEvent = { n, state: entry.state, at: entry.at, ...(entry.state === 'pending' ? { type: entry.type, ...(entry.name !== undefined ? { name: entry.name } : {}) } : {}), ...(entry.id ? { id: entry.id } : {}) };
     try {
       if (!this.started) {
         mkdirSync(dirname(this.file), { recursive: true });
         const head = { 'scimcheck-ledger': 1, runId: this.data.runId, target: this.data.target, startedAt: this.data.startedAt };
-        writeFileSync(this.file, `${JSON.stringify(head)}\n`, { mode: 0o600 });
+        this.fd = openSync(this.file, 'w', 0o600);
+        writeSync(this.fd, `${JSON.stringify(head)}\n`);
         this.started = true;
       }
-      appendFileSync(this.file, `${JSON.stringify(ev)}\n`);
+      this.fd ??= openSync(this.file, 'a');
+      writeSync(this.fd, `${JSON.stringify(ev)}\n`);
     } catch (err) {
       throw new ConfigError(`--ledger: cannot write ${this.file}: ${(err as Error).message}`);
     }

@@ -44,4 +44,30 @@ describe('Redactor', () => {
     late.add('abcdefgh');
     expect(late.text('abcdefgh abcd')).toBe(`${REDACTED} ${REDACTED}`);
   });
+
+  it('parses response JSON without a walk only when the text shows no secret, no credential key and no escape', () => {
+    const clean = '{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"a@example.com","emails":[{"value":"a@example.com"}]}';
+    expect(r.parseJson(clean)).toEqual(JSON.parse(clean));
+    // a credential name as a value (an attribute named "password" in /Schemas) is not a credential
+    expect(r.parseJson('{"name":"password","type":"string"}')).toEqual({ name: 'password', type: 'string' });
+    expect(r.parseJson('{"userName":"x","password" :"hunter2"}')).toEqual({ userName: 'x', password: REDACTED });
+    // each of these needs the walk, and gets it
+    expect(r.parseJson('{"userName":"x","Password":"hunter2"}')).toEqual({ userName: 'x', Password: REDACTED });
+    expect(r.parseJson('{"note":"echo s3cr3t-token+/= here"}')).toEqual({ note: `echo ${REDACTED} here` });
+    // JSON escapes can spell a secret or a credential key that the raw text does not show
+    expect(r.parseJson('{"note":"echo \\u00733cr3t-token+\\/= here"}')).toEqual({ note: `echo ${REDACTED} here` });
+    expect(r.parseJson('{"pass\\u0077ord":"hunter2"}')).toEqual({ password: REDACTED });
+    // the literal pattern is global: a test must not leave it half-way through the next text
+    expect(r.parseJson('{"a":"s3cr3t-token+/="}')).toEqual({ a: REDACTED });
+    expect(r.parseJson('{"a":"s3cr3t-token+/="}')).toEqual({ a: REDACTED });
+  });
+
+  it('parses a URL only when it may hold userinfo or a credential query key, and redacts both kinds', () => {
+    const plain = 'https://h.example/scim/Users?filter=userName+eq+"a"&count=1';
+    expect(r.url(plain)).toBe(plain);
+    expect(r.url('https://h.example/x?%74oken=abc')).toBe(`https://h.example/x?token=${encodeURIComponent(REDACTED)}`);
+    expect(r.url('https://h.example/x?sig=abc&b=1')).toBe(`https://h.example/x?sig=${encodeURIComponent(REDACTED)}&b=1`);
+    expect(r.url('https://h.example/x?q=s3cr3t-token+/=')).toBe(`https://h.example/x?q=${REDACTED}`);
+  });
 });
+
