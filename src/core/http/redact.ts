@@ -12,6 +12,8 @@ const SECRET_KEY = /^(access_token|refresh_token|id_token|client_secret|password
 const MAYBE_SECRET_QUERY_KEY = /[?&][^=&#]*(?:token|secret|password|sig|authorization|bearer|api[-_]?key|%)/i;
 /** A credential-named key as it appears in JSON text without escapes (a key: followed by a colon). */
 const SECRET_KEY_IN_TEXT = /"(?:access_token|refresh_token|id_token|client_secret|password|secret|token|api[-_]?key|apikey|authorization|bearer)"\s*:/i;
+/** A JSON escape other than `\"` (`\u0041`, `\/`, `\\`, `\n`, ...). */
+const OTHER_ESCAPE = /\\[^"]/;
 /** Shorter secrets cannot be searched for literally without mangling all output; structural redaction still applies. */
 export const MIN_LITERAL_SECRET = 4;
 
@@ -26,7 +28,9 @@ export class Redactor {
   /** Registers a secret (e.g. an OAuth access token fetched during the run). */
   add(secret: string): void {
     if (!secret || secret.length < MIN_LITERAL_SECRET) return;
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+')]);
+    // As written, percent-encoded (in URLs and forms), and as a JSON string writes it (a quote or a backslash in a
+    // password comes back escaped in a JSON body).
+    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
     for (const f of forms) if (!this.secrets.includes(f)) this.secrets.push(f);
     // Longest first so that a secret containing another is replaced whole.
     this.secrets.sort((a, b) => b.length - a.length);
@@ -84,11 +88,12 @@ export class Redactor {
 
   /**
    * A response body parsed as JSON, redacted. Most bodies hold neither a secret nor a credential-named key, and
-   * then need no walk: that shows in the text itself unless JSON escapes (a backslash) could hide one.
+   * then need no walk: that shows in the text itself, unless an escape other than `\"` (which SCIM bodies carry in
+   * every ETag, `W/\"...\"`, and whose form is among the literal secrets) could spell one differently.
    */
   parseJson(text: string): unknown {
     const value = JSON.parse(text) as unknown;
-    const clean = !text.includes('\\') && !SECRET_KEY_IN_TEXT.test(text) && !(this.pattern && this.pattern.test(text));
+    const clean = !OTHER_ESCAPE.test(text) && !SECRET_KEY_IN_TEXT.test(text) && !(this.pattern && this.pattern.test(text));
     if (this.pattern) this.pattern.lastIndex = 0;
     return clean ? value : this.walk(value);
   }

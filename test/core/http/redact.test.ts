@@ -57,6 +57,13 @@ describe('Redactor', () => {
     // JSON escapes can spell a secret or a credential key that the raw text does not show
     expect(r.parseJson('{"note":"echo \\u00733cr3t-token+\\/= here"}')).toEqual({ note: `echo ${REDACTED} here` });
     expect(r.parseJson('{"pass\\u0077ord":"hunter2"}')).toEqual({ password: REDACTED });
+    // an ETag's escaped quotes alone do not call for the walk, and change nothing
+    expect(r.parseJson('{"meta":{"version":"W/\\"3694e05e9dff590\\""}}')).toEqual({ meta: { version: 'W/"3694e05e9dff590"' } });
+    // a secret with a quote comes back escaped in JSON: found in the text and in the parsed value alike
+    const q = new Redactor(['pa"ss-word']);
+    expect(q.text('{"echo":"pa\\"ss-word"}')).toBe(`{"echo":"${REDACTED}"}`);
+    expect(q.parseJson('{"echo":"pa\\"ss-word"}')).toEqual({ echo: REDACTED });
+    expect(q.parseJson('{"echo":"pa\\u0022ss-word"}')).toEqual({ echo: REDACTED });
     // the literal pattern is global: a test must not leave it half-way through the next text
     expect(r.parseJson('{"a":"s3cr3t-token+/="}')).toEqual({ a: REDACTED });
     expect(r.parseJson('{"a":"s3cr3t-token+/="}')).toEqual({ a: REDACTED });
