@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
 import type { Exchange } from '../http/exchange.js';
 import type { CleanupItem } from '../runner/runner.js';
-import { deleteObject } from '../safety/guard.js';
+import { deleteAll } from '../safety/guard.js';
 import { FilterError, selectValues, type FilterNode } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import type { AttributeResolver } from '../scim/schema-types.js';
@@ -92,19 +92,9 @@ export async function runMappings(opts: MappingOptions): Promise<{ results: Mapp
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 32, jobs.length || 1)) }, worker));
 
   // Groups first (they reference users), then users; eight DELETEs at a time, since a far tenant makes each one slow.
-  const cleanup: CleanupItem[] = [];
-  for (const type of ['Group', 'User'] as const) {
-    const batch = created.filter((c) => c.type === type);
-    let i = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(8, batch.length) }, async () => {
-        while (i < batch.length) {
-          const c = batch[i++]!;
-          cleanup.push(await deleteObject((r) => opts.client.send(r), `/${type === 'User' ? 'Users' : 'Groups'}/${c.id}`, `app:${c.app}`));
-        }
-      }),
-    );
-  }
+  const paths = created.map((c) => `/${c.type === 'User' ? 'Users' : 'Groups'}/${c.id}`);
+  const appOf = new Map(created.map((c, i) => [paths[i]!, `app:${c.app}`]));
+  const cleanup = await deleteAll((r) => opts.client.send(r), paths, (path) => appOf.get(path)!);
   return { results, cleanup };
 }
 

@@ -15,7 +15,7 @@ import type { Capability, Dialect, Requires, Step, Suite } from '../suite/model.
 import type { ResourceTypeDef } from '../scim/schema-types.js';
 import { runMappings, type MappingResult } from '../mapping/engine.js';
 import { Ledger } from '../safety/ledger.js';
-import { deleteObject, SafetyGuard, sweepLedger } from '../safety/guard.js';
+import { deleteAll, SafetyGuard, sweepLedger } from '../safety/guard.js';
 import type { Profile } from '../mapping/profile.js';
 import { evaluate } from './expect.js';
 import { MissingCapture, render, type Scope } from './template.js';
@@ -119,7 +119,15 @@ async function runGuarded(
     opts.onEvent?.(e);
   };
 
-  const queue = opts.suites.filter((s) => !selected || s.steps.some((st) => selected.has(`${s.id}/${st.key}`)));
+  // Longest suites first (by the requests they send in sequence): with fewer workers than suites, the longest chain
+  // then starts at once instead of queueing behind short ones, so a far tenant waits for it alone. Reports keep the
+  // suites' own order.
+  const length = (s: Suite) => s.steps.filter((st) => st.request && (!st.dialect || dialects.includes(st.dialect))).length;
+  const queue = opts.suites
+    .filter((s) => !selected || s.steps.some((st) => selected.has(`${s.id}/${st.key}`)))
+    .map((s, i) => ({ s, i, n: length(s) }))
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .map((x) => x.s);
   const worker = async () => {
     for (let suite = queue.shift(); suite; suite = queue.shift()) {
       const t0 = Date.now();
@@ -193,7 +201,12 @@ function resourceTypeDefs(list: unknown[]): ResourceTypeDef[] {
 /** ServiceProviderConfig, ResourceTypes and Schemas, read once per run; failures leave the capabilities unknown. */
 async function discover(client: ScimClient): Promise<Capabilities> {
   const caps: Capabilities = {};
-  const spc = await client.send({ method: 'GET', path: '/ServiceProviderConfig' });
+  // Three independent reads: one round trip, not three (it is on every run's critical path).
+  const [spc, rts, schemas] = await Promise.all([
+    client.send({ method: 'GET', path: '/ServiceProviderConfig' }),
+    client.send({ method: 'GET', path: '/ResourceTypes' }),
+    client.send({ method: 'GET', path: '/Schemas' }),
+  ]);
   if (spc.status === 200 && spc.json && typeof spc.json === 'object') {
     const j = spc.json as Record<string, { supported?: unknown } | undefined>;
     caps.spc = {};
@@ -202,10 +215,8 @@ async function discover(client: ScimClient): Promise<Capabilities> {
       if (typeof v === 'boolean') caps.spc[c] = v;
     }
   }
-  const rts = await client.send({ method: 'GET', path: '/ResourceTypes' });
   const list = (rts.json as { Resources?: { name?: unknown; id?: unknown }[] } | undefined)?.Resources as unknown[] | undefined;
   if (rts.status === 200 && Array.isArray(list)) caps.resourceTypes = new Set((list as { name?: unknown; id?: unknown }[]).flatMap((r) => [String(r?.name ?? ''), String(r?.id ?? '')]));
-  const schemas = await client.send({ method: 'GET', path: '/Schemas' });
   if (schemas.status === 200) {
     const defs = schemaDefsFromListResponse(schemas.json);
     caps.schemas = new ServerSchemas(defs);
@@ -460,7 +471,8 @@ async function runSuite(suite: Suite, ctx: SuiteCtx): Promise<void> {
   }
 
   async function cleanUp(): Promise<void> {
-    for (const path of cleanups.reverse()) ctx.emit({ type: 'cleanup', item: await deleteObject((r) => client.send(r), path, suite.id) });
+    // Latest first within each kind; groups before users; independent DELETEs go out together.
+    for (const item of await deleteAll((r) => client.send(r), cleanups.reverse(), suite.id)) ctx.emit({ type: 'cleanup', item });
   }
 }
 

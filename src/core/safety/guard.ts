@@ -110,6 +110,31 @@ export async function sweepLedger(ledger: Ledger, send: (req: ScimRequest) => Pr
   return out;
 }
 
+/**
+ * Deletes objects: groups first (they reference users), then users, then anything else; within each kind, up to
+ * `parallel` DELETEs at a time (a far tenant makes each one slow, and they do not depend on one another). The items
+ * come back in the order of `paths` within each kind.
+ */
+export async function deleteAll(send: (req: ScimRequest) => Promise<ScimResponse>, paths: string[], label: string | ((path: string) => string), parallel = 8): Promise<CleanupItem[]> {
+  const kind = (p: string) => (/^\/Groups\//i.test(p) ? 0 : /^\/Users\//i.test(p) ? 1 : 2);
+  const out: CleanupItem[] = [];
+  for (const k of [0, 1, 2]) {
+    const batch = paths.filter((p) => kind(p) === k);
+    const items: CleanupItem[] = new Array(batch.length);
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(parallel, batch.length) }, async () => {
+        while (next < batch.length) {
+          const i = next++;
+          items[i] = await deleteObject(send, batch[i]!, typeof label === 'string' ? label : label(batch[i]!));
+        }
+      }),
+    );
+    out.push(...items);
+  }
+  return out;
+}
+
 /** Sends one DELETE and says how it went: gone (2xx) or already gone (404) is ok. */
 export async function deleteObject(send: (req: ScimRequest) => Promise<ScimResponse>, path: string, label: string): Promise<CleanupItem> {
   const r = await send({ method: 'DELETE', path });

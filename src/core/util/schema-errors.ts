@@ -26,7 +26,9 @@ export function describeSchemaError(src: YamlSource, raw: unknown, errors: Error
   const best = [...pool].sort((a, b) => toPath(b.instancePath).length - toPath(a.instancePath).length || (rank[b.keyword] ?? 0) - (rank[a.keyword] ?? 0))[0] ?? errors[0]!;
   const path = toPath(best.instancePath);
   const p = best.params as Record<string, unknown>;
-  const subject = path.length ? `${path.filter((s) => typeof s === 'string').slice(-1)[0] ?? 'item'}` : 'suite';
+  const last = path.filter((s) => typeof s === 'string').slice(-1)[0];
+  // An empty key (`"": x`) is named as written, so that the message does not read "…:  must match".
+  const subject = path.length ? (last === undefined ? 'item' : last === '' ? '""' : last) : 'suite';
   switch (best.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);

@@ -77,6 +77,7 @@ describe('suite loader', () => {
     ['needs naming a later step', ok.replace('needs: [create]', 'needs: [later]'), 'suite.yaml:31:13: needs "later", which is not an earlier step'],
     ['a duplicate step id', ok.replace('  - id: judge', '  - id: create'), 'suite.yaml:26:9: step id "create" is used twice'],
     ['a step with neither request nor response', ok.replace('    response: create\n', ''), 'suite.yaml:26:5: a step needs "request" (or "response" to judge an earlier step\'s response)'],
+    ['a capture with an empty name and source (named as written)', ok.replace('capture: { id: body.id }', 'capture: { id: body.id, "": "" }'), 'suite.yaml:15:33: "" "" must match ^(body(\\.|\\[|$)|header\\.|scim:)'],
     ['an empty step list', 'id: x\ntitle: t\nsteps: []\n', 'suite.yaml:3:8: steps must not be empty'],
   ])('%s', (_what, text, expected) => {
     const message = fails(text);
