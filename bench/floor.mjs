@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Whole run against its floor (issue 8): the `demo` workload (every suite and app profile against the in-process
 // reference server) compared with the same requests replayed by a bare undici loop (bench/replay.mjs: same method,
-// path, query and body, in order, 12 at a time, against a fresh in-process reference server), plus start-up
-// (`scimcheck --version`).
+// path, query and body, in order, 36 at a time like the run, against a fresh in-process reference server, with the
+// recorded ids mapped to the new ones), plus start-up (`scimcheck --version`).
 //
 // The replay runs in a new process each time, as cold as scimcheck's own run: both pay for the reference server's
 // and undici's code being compiled as they first run. The warm figure (the replay repeated in one process, timed the
 // fifth time) is printed too: the difference between the two is JIT warm-up, which no CLI run avoids.
-// Usage: npm run build && node bench/floor.mjs [runs=7]
+// Usage: npm run build && node bench/floor.mjs [runs=15]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 const replayScript = fileURLToPath(new URL('./replay.mjs', import.meta.url));
-const runs = Number(process.argv[2] ?? 7);
+const runs = Number(process.argv[2] ?? 15);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wall = (args) => {
   const t0 = process.hrtime.bigint();

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The floor of a run (issue 8): a bare undici loop that replays the requests of a HAR file against a fresh reference
-// server in this process, CONCURRENCY at a time, in the recorded order. Prints the milliseconds from the first request
+// server in this process, CONCURRENCY at a time (as many as the run has under way), in the recorded order. Prints the milliseconds from the first request
 // to the last response. bench/floor.mjs runs it in a new process each time, so that it is as cold (JIT, connections)
 // as scimcheck's own run; `--warm N` replays N times first and times the last one.
 //
@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { startServer } from '../dist/server/index.js';
 
-const CONCURRENCY = 12;
+// The run's own parallelism: 4 suites (--concurrency) and 32 mapping rows at a time. REPLAY_CONCURRENCY changes it.
+const CONCURRENCY = Number(process.env.REPLAY_CONCURRENCY ?? 36);
 const entries = JSON.parse(readFileSync(process.argv[2], 'utf8')).log.entries;
 const warm = process.argv[3] === '--warm' ? Number(process.argv[4]) : 0;
 

@@ -17,6 +17,18 @@ const OTHER_ESCAPE = /\\[^"]/;
 /** Shorter secrets cannot be searched for literally without mangling all output; structural redaction still applies. */
 export const MIN_LITERAL_SECRET = 4;
 
+/** Whether a header carries credentials, by its name (remembered: a run sees the same few names many times). */
+const secretHeaderNames = new Map<string, boolean>();
+function isSecretHeader(name: string): boolean {
+  let secret = secretHeaderNames.get(name);
+  if (secret === undefined) {
+    const lower = name.toLowerCase();
+    secret = SECRET_HEADERS.has(lower) || /token|secret|password|api-?key/i.test(lower);
+    if (secretHeaderNames.size < 1000) secretHeaderNames.set(name, secret);
+  }
+  return secret;
+}
+
 export class Redactor {
   private secrets: string[] = [];
   private pattern: RegExp | undefined;
@@ -44,8 +56,7 @@ export class Redactor {
 
   /** A header value: credential headers are hidden whole (keeping the scheme word), others literally. */
   header(name: string, value: string): string {
-    const lower = name.toLowerCase();
-    if (SECRET_HEADERS.has(lower) || /token|secret|password|api-?key/i.test(lower)) {
+    if (isSecretHeader(name)) {
       const scheme = /^(Bearer|Basic|Digest|Negotiate|Token)\s+/i.exec(value);
       return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
     }

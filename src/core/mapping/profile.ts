@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../errors.js';
 import { FilterError, parsePath, type AttrPath } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
-import { SCHEMA_DIR } from '../scim/validate.js';
+import { BUILTIN_PROFILE_DIR, SCHEMA_DIR } from '../paths.js';
 import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
 import { fromBuiltinCache } from '../util/builtin-cache.js';
 import { describeSchemaError } from '../util/schema-errors.js';
@@ -38,7 +38,6 @@ export interface Profile {
   file: string;
 }
 
-export const BUILTIN_PROFILE_DIR = new URL('../../../suites/apps/', import.meta.url);
 
 interface RawProfile {
   id: string;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SCHEMA_DIR } from '../paths.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
 
@@ -28,8 +29,6 @@ export interface ValidationIssue {
   ajv: ErrorObject;
 }
 
-/** Where the JSON Schemas live, in src/ and in dist/ alike. */
-export const SCHEMA_DIR = new URL('../../../schemas/', import.meta.url);
 const MAX_ISSUES = 20;
 
 /**

@@ -10,13 +10,11 @@ import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
 import { fromBuiltinCache } from '../util/builtin-cache.js';
 import { ConfigError } from '../errors.js';
 import { refsIn, TemplateError } from '../runner/template.js';
-import { SCHEMA_DIR } from '../scim/validate.js';
+import { BUILTIN_SUITE_DIR, SCHEMA_DIR } from '../paths.js';
 import { describeSchemaError } from '../util/schema-errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 import { DIALECTS, type Step, type StepDef, type Suite } from './model.js';
 
-/** Where the built-in suites live, in src/ and dist/ alike. */
-export const BUILTIN_SUITE_DIR = new URL('../../../suites/', import.meta.url);
 
 let theSet: ValidatorSet | undefined;
 /** The suite format's schema as a validator set (precompiled at build time; see util/ajv.ts). */

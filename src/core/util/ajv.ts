@@ -13,8 +13,8 @@ import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
 
 const require = createRequire(import.meta.url);
 
-/** Where generated validators live: `dist/generated/`, seen from src/ and dist/ alike (both are three levels down). */
-export const GENERATED_DIR = new URL('../../../dist/generated/', import.meta.url);
+import { GENERATED_DIR } from '../paths.js';
+
 
 export interface ValidatorSet {
   /** The generated module's name, `dist/generated/<set>.cjs`. */

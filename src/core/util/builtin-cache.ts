@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { GENERATED_DIR } from './ajv.js';
+import { GENERATED_DIR } from '../paths.js';
 
 export type BuiltinKind = 'suites' | 'profiles';
 type Cache = Record<BuiltinKind, Record<string, { hash: string; json: string }>>;

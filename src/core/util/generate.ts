@@ -6,11 +6,12 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUILTIN_PROFILE_DIR, parseProfile, profileSchemaSet } from '../mapping/profile.js';
+import { parseProfile, profileSchemaSet } from '../mapping/profile.js';
+import { BUILTIN_PROFILE_DIR, BUILTIN_SUITE_DIR, GENERATED_DIR } from '../paths.js';
 import { coreExtensionSet } from '../scim/compile-schema.js';
 import { messageSchemaSet } from '../scim/validate.js';
-import { BUILTIN_SUITE_DIR, parseSuite, suiteSchemaSet } from '../suite/loader.js';
-import { GENERATED_DIR, writeGenerated } from './ajv.js';
+import { parseSuite, suiteSchemaSet } from '../suite/loader.js';
+import { writeGenerated } from './ajv.js';
 import { cacheEntry, FILE_PLACEHOLDER } from './builtin-cache.js';
 
 /** Writes everything; returns the files written. */

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatIssues, MESSAGE_SCHEMAS, SCHEMA_DIR, validateMessage, type MessageSchemaName } from '../../../src/core/scim/validate.js';
+import { SCHEMA_DIR } from '../../../src/core/paths.js';
+import { formatIssues, MESSAGE_SCHEMAS, validateMessage, type MessageSchemaName } from '../../../src/core/scim/validate.js';
 import { guessType, parseJson, validateFile, JsonSyntaxError } from '../../../src/core/scim/validate-file.js';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { api, ADSCIM_GROUP_URN, ENT_URN, entraGroup, entraUser, GROUP_URN, patchOp, USER_URN } from '../../helpers/scim-http.js';
