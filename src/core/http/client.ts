@@ -317,6 +317,8 @@ function exchangeOnce(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, 
           if (timedOut) c.abort(timedOut);
         },
         onResponseStart(_c, statusCode, h) {
+          // 1xx (102 Processing, 103 Early Hints) come before the answer: not the answer's status.
+          if (statusCode < 200) return;
           status = statusCode;
           headers = h as Record<string, string | string[] | undefined>;
         },

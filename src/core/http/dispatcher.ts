@@ -50,6 +50,9 @@ export function createDispatcher(target: Pick<Target, 'tls' | 'timeoutMs' | 'max
     maxResponseSize: target.maxResponseBytes,
     connect: tls,
   };
-  // requestTls: the TLS of the tunnelled connection, when there is a proxy.
-  return proxied ? new Class({ ...options, requestTls: tls }) : new Class(options);
+  if (!proxied) return new Class(options);
+  // The proxies as EnvHttpProxyAgent would read them (lower case first), from `env`; requestTls: the TLS of the
+  // tunnelled connection.
+  const pick = (lower: string, upper: string) => env[lower] ?? env[upper] ?? '';
+  return new Class({ ...options, requestTls: tls, httpProxy: pick('http_proxy', 'HTTP_PROXY'), httpsProxy: pick('https_proxy', 'HTTPS_PROXY'), noProxy: pick('no_proxy', 'NO_PROXY') });
 }

@@ -76,7 +76,8 @@ export class Redactor {
   url(raw: string): string {
     let s = raw;
     // Only a URL that may hold userinfo or a credential-named (or percent-encoded) query key needs parsing.
-    if (!raw.includes('@') && !MAYBE_SECRET_QUERY_KEY.test(raw)) return this.text(s);
+    // (The URL parser drops tabs and newlines, which could join the letters of a credential name.)
+    if (!raw.includes('@') && !MAYBE_SECRET_QUERY_KEY.test(raw) && !/[\t\n\r]/.test(raw)) return this.text(s);
     try {
       const u = new URL(raw);
       let changed = false;

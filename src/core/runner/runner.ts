@@ -97,6 +97,7 @@ export async function runSuites(opts: RunOptions): Promise<RunResult> {
     return await runGuarded({ ...opts, runId }, ledger, started, registry, dialects, selected);
   } finally {
     opts.client.setGuard(previousGuard);
+    ledger.closeFile(); // also when the run ends in an exception (the file stays, for `scimcheck cleanup`)
   }
 }
 
@@ -157,6 +158,9 @@ async function runGuarded(
   for (const item of await sweepLedger(ledger, (r) => opts.client.send(r))) emit({ type: 'cleanup', item });
   ledger.close();
   const remaining = ledger.remaining().length;
+  // Suites ran longest first; the report lists them as given.
+  const given = new Map(opts.suites.map((s, i) => [s.id, i]));
+  suiteTimes.sort((a, b) => (given.get(a.id) ?? 0) - (given.get(b.id) ?? 0));
 
   // Report in a stable order: suites as given, steps as written.
   const order = new Map<string, number>();

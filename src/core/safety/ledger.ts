@@ -191,12 +191,16 @@ export class Ledger {
     return this.data.entries.filter((e) => e.state === 'created' || e.state === 'pending');
   }
 
+  /** Closes the open file (a later event opens it again); keeps the file. */
+  closeFile(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
   /** Removes the file when nothing remains; keeps it otherwise (for `scimcheck cleanup`). */
   close(): boolean {
-    if (this.fd !== undefined) {
-      closeSync(this.fd);
-      this.fd = undefined;
-    }
+    this.closeFile();
     if (this.remaining().length === 0) {
       if (this.file) rmSync(this.file, { force: true });
       return true;

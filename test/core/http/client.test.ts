@@ -15,6 +15,13 @@ const server = createServer((req, res) => {
       res.writeHead(307, { location: 'http://127.0.0.2:1/elsewhere' });
       return res.end();
     }
+    if (req.url!.startsWith('/scim/Hints')) {
+      // 103 Early Hints first, then the answer; or, for /HintsThenDrop, no answer at all
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      if (req.url!.startsWith('/scim/HintsThenDrop')) return void setTimeout(() => req.socket.destroy(), 20);
+      res.writeHead(201, { 'content-type': 'application/scim+json' });
+      return res.end('{"id":"after-hints"}');
+    }
     if (req.url!.startsWith('/scim/Html')) {
       res.writeHead(500, { 'content-type': 'text/html' });
       return res.end('<html>oops</html>');
@@ -80,5 +87,17 @@ describe('ScimClient', () => {
     await c.send({ method: 'POST', path: '/Users', body: '{"userName": ' });
     await c.close();
     expect(seen.at(-1)!.body).toBe('{"userName": ');
+  });
+
+  it('takes a 1xx (103 Early Hints) for what it is: not the answer, whose status and body follow', async () => {
+    const c = client();
+    const res = await c.send({ method: 'GET', path: '/Hints' });
+    expect([res.status, res.json, res.error]).toEqual([201, { id: 'after-hints' }, undefined]);
+    // hints and then a dropped connection: no status at all, a reset (which a read may retry), not "103"
+    const dropped = await c.sendOnce({ method: 'GET', path: '/HintsThenDrop' });
+    await c.close();
+    expect(dropped.status).toBeUndefined();
+    expect(dropped.error?.code).toBe('RESET');
+    expect(dropped.exchange.response).toBeUndefined();
   });
 });

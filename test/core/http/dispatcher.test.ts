@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Agent, EnvHttpProxyAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { agentClass, createDispatcher } from '../../../src/core/http/dispatcher.js';
+import { startServer } from '../../../src/server/index.js';
+import { startProxy } from '../../helpers/proxy.js';
 
 const target = { tls: { rejectUnauthorized: true }, timeoutMs: 1000, maxResponseBytes: 1024 };
 
@@ -43,4 +45,28 @@ describe('createDispatcher', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ request: 'function', entry: false, proxy: false, agent: true });
   });
+
+  it('takes the proxy (and NO_PROXY) from the environment it is given, not from process.env', async () => {
+    const server = await startServer({ seed: 0 });
+    const proxy = await startProxy();
+    const host = new URL(server.url).host;
+    const path = `${new URL(server.url).pathname}/ServiceProviderConfig`;
+    const get = async (env: Record<string, string>) => {
+      const d = createDispatcher(target, 4, env);
+      const res = await d.request({ origin: new URL(server.url).origin, path, method: 'GET', headers: { authorization: `Bearer ${server.token}` } });
+      await res.body.text();
+      await d.close();
+      return res.statusCode;
+    };
+    try {
+      expect(await get({ HTTP_PROXY: proxy.url })).toBe(200);
+      expect(proxy.tunnels).toEqual([host]);
+      expect(await get({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' })).toBe(200);
+      expect(proxy.tunnels).toEqual([host]); // not through the proxy this time
+    } finally {
+      await proxy.close();
+      await server.close();
+    }
+  });
 });
+

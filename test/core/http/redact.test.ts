@@ -75,6 +75,8 @@ describe('Redactor', () => {
     expect(r.url('https://h.example/x?%74oken=abc')).toBe(`https://h.example/x?token=${encodeURIComponent(REDACTED)}`);
     expect(r.url('https://h.example/x?sig=abc&b=1')).toBe(`https://h.example/x?sig=${encodeURIComponent(REDACTED)}&b=1`);
     expect(r.url('https://h.example/x?q=s3cr3t-token+/=')).toBe(`https://h.example/x?q=${REDACTED}`);
+    // the URL parser drops tabs and newlines: a name split by one is still a credential name
+    expect(r.url('https://h.example/x?tok\nen=abc')).toBe(`https://h.example/x?token=${encodeURIComponent(REDACTED)}`);
   });
 });
 

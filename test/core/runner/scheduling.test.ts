@@ -87,5 +87,6 @@ describe('scheduling of a run', () => {
     const result = await runSuites({ suites, client, concurrency: 1, onEvent: (e: RunEvent) => e.type === 'suite-start' && started.push(e.suite.id) });
     expect(started).toEqual(['long', 'middle', 'short']);
     expect([...new Set(result.checks.map((c) => c.suite))]).toEqual(['short', 'long', 'middle']);
+    expect(result.suites.map((s) => s.id)).toEqual(['short', 'long', 'middle']);
   });
 });
