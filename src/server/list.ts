@@ -50,8 +50,11 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
     }
   }
 
-  // Collect matches across the requested resource types.
-  const matches: { s: Stored; r: JsonObject }[] = [];
+  // Collect matches across the requested resource types. A filter that names only stored attributes is tested on the
+  // stored form: rendering (meta, groups, $refs, password left out) is left for the resources that make the page,
+  // so a large tenant is not rendered whole for one query.
+  const matches: { s: Stored; r?: JsonObject }[] = [];
+  const needsRender = ast !== undefined && someNode(ast, (n) => 'attr' in n && RENDERED_ONLY.has(n.attr.name.toLowerCase()));
   for (const type of types) {
     const model = store.modelOf(type);
     const resolve = resolverFor(ctx, type);
@@ -73,11 +76,14 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
         }
       };
     }
-    const candidates = fastPath(ctx, type, ast) ?? store.all(type);
-    for (const s of candidates) {
+    const found = candidates(ctx, type, ast) ?? store.all(type);
+    for (const s of found) {
       if (type === 'User' && faults.has('soft-delete-hides-user') && s.data.active === false) continue;
-      const r = render(s, store);
-      if (!test || test(r)) matches.push({ s, r });
+      if (!test) matches.push({ s });
+      else if (needsRender || s.rendered) {
+        const r = render(s, store);
+        if (test(r)) matches.push({ s, r });
+      } else if (test(s.data)) matches.push({ s });
     }
   }
 
@@ -104,7 +110,7 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
     const model = store.modelOf(s.type);
     let p = projections.get(s.type);
     if (!p) projections.set(s.type, (p = parseProjection(model, attributes, excluded)));
-    return project(r, model, p);
+    return project(r ?? render(s, store), model, p);
   });
 
   return {
@@ -126,16 +132,102 @@ function resolverFor(ctx: ListContext, type: TypeName): AttributeResolver {
   };
 }
 
-/** `userName eq "x"` / `displayName eq "x"` answered from the uniqueness index instead of a scan. */
-function fastPath(ctx: ListContext, type: TypeName, ast: FilterNode | undefined): Stored[] | undefined {
-  if (!ast || ast.kind !== 'compare' || ast.op !== 'eq' || typeof ast.value !== 'string' || ast.attr.subAttr) return undefined;
-  const name = type === 'User' ? 'username' : 'displayname';
-  if (ast.attr.name.toLowerCase() !== name) return undefined;
-  if (ast.attr.urn && ctx.store.modelOf(type).schemaFor(ast.attr.urn) !== ctx.store.modelOf(type).core) return undefined;
-  const f = ctx.faults;
-  if (f.has('duplicate-username-allowed') || f.has('duplicate-group-allowed') || f.has('duplicate-username-case-sensitive') || f.has('filter-case-sensitive')) return undefined;
-  const hit = ctx.store.byName(type, ast.value);
-  return hit ? [hit] : [];
+/** Attributes that exist only in the rendered form, or differ there (`$ref`s added, `password` left out). */
+const RENDERED_ONLY = new Set(['id', 'meta', 'schemas', 'groups', 'members', 'manager', 'password']);
+
+type Bound = { key: string; inclusive: boolean };
+type Range = { from?: Bound; to?: Bound };
+
+/**
+ * The candidates of a filter from the store's indexes, so that a large tenant is not scanned for the queries a run
+ * sends (issue 8): the name (userName / displayName) for eq, sw, gt, ge, lt, le; externalId and id for eq; "and" takes
+ * the smaller side (two ranges on the name intersect), "or" the union. A superset of the matches, in creation order:
+ * the filter itself still decides. undefined: no index applies, scan the type.
+ */
+function candidates(ctx: ListContext, type: TypeName, ast: FilterNode | undefined): Stored[] | undefined {
+  if (!ast) return undefined;
+  const found = plan(ctx, type, ast);
+  return found?.sort((a, b) => a.seq - b.seq);
+}
+
+function plan(ctx: ListContext, type: TypeName, n: FilterNode): Stored[] | undefined {
+  const store = ctx.store;
+  const range = nameRange(ctx, type, n);
+  if (range) return store.byNameRange(type, range.from, range.to);
+  switch (n.kind) {
+    case 'compare': {
+      if (n.op !== 'eq' || typeof n.value !== 'string' || n.attr.subAttr || !isCore(ctx, type, n.attr.urn)) break;
+      const name = n.attr.name.toLowerCase();
+      if (name === 'id') {
+        const s = store.get(type, n.value);
+        return s ? [s] : [];
+      }
+      if (name === 'externalid') return store.byExternalId(type, n.value);
+      break;
+    }
+    case 'and': {
+      const a = plan(ctx, type, n.left);
+      const b = plan(ctx, type, n.right);
+      if (a && b) return a.length <= b.length ? a : b;
+      return a ?? b;
+    }
+    case 'or': {
+      const a = plan(ctx, type, n.left);
+      const b = a && plan(ctx, type, n.right);
+      if (!a || !b) return undefined;
+      const seen = new Set(a.map((s) => s.id));
+      return [...a, ...b.filter((s) => !seen.has(s.id))];
+    }
+    default:
+      break;
+  }
+  if (n.kind === 'compare' && n.op === 'sw' && typeof n.value === 'string' && isName(ctx, type, n)) return store.byNamePrefix(type, n.value.toLowerCase());
+  return undefined;
+}
+
+/** A comparison of the name (or an "and" of them) as one range of lower-cased names; undefined otherwise. */
+function nameRange(ctx: ListContext, type: TypeName, n: FilterNode): Range | undefined {
+  if (n.kind === 'and') {
+    const a = nameRange(ctx, type, n.left);
+    const b = nameRange(ctx, type, n.right);
+    if (!a || !b) return undefined;
+    return { ...tighter(a.from, b.from, 'from'), ...tighter(a.to, b.to, 'to') };
+  }
+  if (n.kind !== 'compare' || typeof n.value !== 'string' || !isName(ctx, type, n)) return undefined;
+  const key = n.value.toLowerCase();
+  switch (n.op) {
+    case 'eq':
+      return { from: { key, inclusive: true }, to: { key, inclusive: true } };
+    // Ordering by lower-cased names matches the filter only when the name is compared ignoring case.
+    case 'gt':
+    case 'ge':
+      return caseIgnored(ctx, type) ? { from: { key, inclusive: n.op === 'ge' } } : undefined;
+    case 'lt':
+    case 'le':
+      return caseIgnored(ctx, type) ? { to: { key, inclusive: n.op === 'le' } } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function tighter(a: Bound | undefined, b: Bound | undefined, side: 'from' | 'to'): Range {
+  if (!a || !b) return a || b ? { [side]: a ?? b } : {};
+  if (a.key === b.key) return { [side]: { key: a.key, inclusive: a.inclusive && b.inclusive } };
+  const pick = side === 'from' ? (a.key > b.key ? a : b) : a.key < b.key ? a : b;
+  return { [side]: pick };
+}
+
+function isName(ctx: ListContext, type: TypeName, n: { attr: { name: string; subAttr?: string; urn?: string } }): boolean {
+  return !n.attr.subAttr && isCore(ctx, type, n.attr.urn) && n.attr.name.toLowerCase() === (type === 'User' ? 'username' : 'displayname');
+}
+
+function isCore(ctx: ListContext, type: TypeName, urn: string | undefined): boolean {
+  const model = ctx.store.modelOf(type);
+  return !urn || model.schemaFor(urn) === model.core;
+}
+
+function caseIgnored(ctx: ListContext, type: TypeName): boolean {
+  return !resolverFor(ctx, type)({ name: type === 'User' ? 'userName' : 'displayName' })?.caseExact;
 }
 
 function someNode(n: FilterNode, pred: (n: FilterNode) => boolean, intoValuePaths = true): boolean {
@@ -153,7 +245,7 @@ function someNode(n: FilterNode, pred: (n: FilterNode) => boolean, intoValuePath
   }
 }
 
-function sortMatches(ctx: ListContext, matches: { s: Stored; r: JsonObject }[], sortBy: string, order: string | undefined): void {
+function sortMatches(ctx: ListContext, matches: { s: Stored; r?: JsonObject }[], sortBy: string, order: string | undefined): void {
   if (order !== undefined && !/^(ascending|descending)$/i.test(order)) throw badRequest('invalidValue', 'sortOrder must be "ascending" or "descending"');
   let ref;
   try {
@@ -165,6 +257,7 @@ function sortMatches(ctx: ListContext, matches: { s: Stored; r: JsonObject }[], 
   const keyed = matches.map((m) => {
     const resolve = ctx.registry.resolver(m.s.type);
     const def = resolve(ref);
+    m.r ??= render(m.s, ctx.store);
     return { m, key: sortKey(selectValues(m.r, { attr: ref }, resolve, { coreSchemaUrn: ctx.store.modelOf(m.s.type).core.urn }), def) };
   });
   keyed.sort((a, b) => {

@@ -18,14 +18,24 @@ export interface Stored {
   version: number;
   /** Rendered representation, rebuilt on change. */
   rendered?: JsonObject;
+  /** Creation order: lists without sortBy keep it, also when an index found the candidates. */
+  seq: number;
 }
 
 export class Store {
   private readonly maps: Record<TypeName, Map<string, Stored>> = { User: new Map(), Group: new Map() };
   private readonly names: Record<TypeName, Map<string, string>> = { User: new Map(), Group: new Map() };
+  /**
+   * userName / displayName, lower-cased and sorted, with ids (duplicates allowed): the candidates of `eq`, `sw`, `gt`,
+   * `ge`, `lt`, `le` on the name, found by binary search instead of a scan of the tenant (list.ts).
+   */
+  private readonly sortedNames: Record<TypeName, { key: string; id: string }[]> = { User: [], Group: [] };
+  /** externalId, lower-cased -> ids (for `externalId eq`, Entra's other matching attribute). */
+  private readonly externalIds: Record<TypeName, Map<string, Set<string>>> = { User: new Map(), Group: new Map() };
   /** userId/groupId -> ids of the groups it is a direct member of. */
   private readonly memberOf = new Map<string, Set<string>>();
   private clock = 0;
+  private created = 0;
 
   constructor(
     private readonly faults: Faults,
@@ -55,10 +65,44 @@ export class Store {
     return id ? this.maps[type].get(id) : undefined;
   }
 
+  /**
+   * Resources whose lower-cased name lies in a range: `from` and `to` inclusive or exclusive, either open (undefined).
+   * A superset of what a case-insensitive comparison of the name matches, whatever the case-exactness.
+   */
+  byNameRange(type: TypeName, from: { key: string; inclusive: boolean } | undefined, to: { key: string; inclusive: boolean } | undefined): Stored[] {
+    const list = this.sortedNames[type];
+    let i = from ? lowerBound(list, from.key) : 0;
+    if (from && !from.inclusive) while (i < list.length && list[i]!.key === from.key) i++;
+    const out: Stored[] = [];
+    for (; i < list.length; i++) {
+      const k = list[i]!.key;
+      if (to && (k > to.key || (!to.inclusive && k === to.key))) break;
+      const s = this.maps[type].get(list[i]!.id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Resources whose lower-cased name starts with this (lower-cased) prefix. */
+  byNamePrefix(type: TypeName, prefix: string): Stored[] {
+    const list = this.sortedNames[type];
+    const out: Stored[] = [];
+    for (let i = lowerBound(list, prefix); i < list.length && list[i]!.key.startsWith(prefix); i++) {
+      const s = this.maps[type].get(list[i]!.id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  /** Resources whose externalId equals this one, ignoring case (a superset of the case-exact matches). */
+  byExternalId(type: TypeName, externalId: string): Stored[] {
+    return [...(this.externalIds[type].get(externalId.toLowerCase()) ?? [])].map((id) => this.maps[type].get(id)!).filter(Boolean);
+  }
+
   create(type: TypeName, data: JsonObject, id: string = randomUUID()): Stored {
     this.checkUnique(type, data, undefined);
     const now = this.now();
-    const s: Stored = { id, type, data, created: now, lastModified: now, version: 1 };
+    const s: Stored = { id, type, data, created: now, lastModified: now, version: 1, seq: ++this.created };
     this.maps[type].set(id, s);
     this.index(s, undefined);
     return s;
@@ -149,15 +193,41 @@ export class Store {
   private index(s: Stored, before: JsonObject | undefined): void {
     if (before) this.unindexName(s.type, before, s.id);
     const name = s.data[this.nameAttr(s.type)];
-    if (typeof name === 'string') this.names[s.type].set(this.nameKey(s.type, name), s.id);
+    if (typeof name === 'string') {
+      this.names[s.type].set(this.nameKey(s.type, name), s.id);
+      const list = this.sortedNames[s.type];
+      const key = name.toLowerCase();
+      list.splice(lowerBound(list, key), 0, { key, id: s.id });
+    }
+    const ext = s.data.externalId;
+    if (typeof ext === 'string') {
+      const map = this.externalIds[s.type];
+      const set = map.get(ext.toLowerCase());
+      if (set) set.add(s.id);
+      else map.set(ext.toLowerCase(), new Set([s.id]));
+    }
     if (s.type === 'Group') this.setMembers(s.id, before ? membersOf(before) : [], membersOf(s.data));
   }
 
   private unindexName(type: TypeName, data: JsonObject, id: string): void {
+    const ext = data.externalId;
+    if (typeof ext === 'string') {
+      const set = this.externalIds[type].get(ext.toLowerCase());
+      set?.delete(id);
+      if (set?.size === 0) this.externalIds[type].delete(ext.toLowerCase());
+    }
     const name = data[this.nameAttr(type)];
     if (typeof name !== 'string') return;
     const key = this.nameKey(type, name);
     if (this.names[type].get(key) === id) this.names[type].delete(key);
+    const list = this.sortedNames[type];
+    const lower = name.toLowerCase();
+    for (let i = lowerBound(list, lower); i < list.length && list[i]!.key === lower; i++) {
+      if (list[i]!.id === id) {
+        list.splice(i, 1);
+        break;
+      }
+    }
   }
 
   private setMembers(groupId: string, before: string[], after: string[]): void {
@@ -197,4 +267,16 @@ export class Store {
 export function membersOf(data: JsonObject): string[] {
   const m = data.members;
   return Array.isArray(m) ? m.map((x) => (x as JsonObject).value as string) : [];
+}
+
+/** The first position in a sorted list whose key is not below `key`. */
+function lowerBound(list: { key: string }[], key: string): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
