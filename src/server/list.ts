@@ -156,7 +156,9 @@ function plan(ctx: ListContext, type: TypeName, n: FilterNode): Stored[] | undef
   if (range) return store.byNameRange(type, range.from, range.to);
   switch (n.kind) {
     case 'compare': {
-      if (n.op !== 'eq' || typeof n.value !== 'string' || n.attr.subAttr || !isCore(ctx, type, n.attr.urn)) break;
+      if (typeof n.value !== 'string' || n.attr.subAttr || !isCore(ctx, type, n.attr.urn)) break;
+      if (n.op === 'sw' && isName(ctx, type, n)) return store.byNamePrefix(type, n.value.toLowerCase());
+      if (n.op !== 'eq') break;
       const name = n.attr.name.toLowerCase();
       if (name === 'id') {
         const s = store.get(type, n.value);
@@ -181,7 +183,6 @@ function plan(ctx: ListContext, type: TypeName, n: FilterNode): Stored[] | undef
     default:
       break;
   }
-  if (n.kind === 'compare' && n.op === 'sw' && typeof n.value === 'string' && isName(ctx, type, n)) return store.byNamePrefix(type, n.value.toLowerCase());
   return undefined;
 }
 
