@@ -4,7 +4,7 @@
  * CLI process loads.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,9 @@ import { cleanEnv, ROOT } from '../helpers/cli.js';
 const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('../helpers/module-log.mjs', import.meta.url));
 
-function modulesOf(args: string[]): { code: number | null; files: string[] } {
+function modulesOf(args: string[], bin = BIN): { code: number | null; files: string[] } {
   const log = join(mkdtempSync(join(tmpdir(), 'scimcheck-modules-')), 'modules.log');
-  const r = spawnSync(process.execPath, ['--import', PRELOAD, BIN, ...args], { cwd: ROOT, env: cleanEnv({ SCIMCHECK_MODULE_LOG: log, CI: 'true' }), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', PRELOAD, bin, ...args], { cwd: ROOT, env: cleanEnv({ SCIMCHECK_MODULE_LOG: log, CI: 'true' }), encoding: 'utf8' });
   const files = readFileSync(log, 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -43,4 +43,16 @@ describe('start-up', () => {
     const forbidden = [/node_modules\/ajv\/dist\/(core|2020|compile\/)/, /node_modules\/yaml\//, /node_modules\/listr2\//, /node_modules\/undici\/index\.js$/];
     expect(loaded.filter((f) => forbidden.some((re) => re.test(f)))).toEqual([]);
   });
+
+  it('installed under a path with a space, still loads the precompiled validators', () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'scimcheck-')), 'with space');
+    mkdirSync(root);
+    for (const f of ['bin', 'dist', 'schemas', 'suites', 'package.json', 'oclif.manifest.json']) cpSync(join(ROOT, f), join(root, f), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+    const { code, files } = modulesOf(['demo', '--suite', 'test-connection', '--app', 'zenya'], join(root, 'bin', 'run.js'));
+    expect(code).toBe(0);
+    expect(files).toContain(join(root, 'dist', 'generated', 'message-schemas.cjs'));
+    expect(files.filter((f) => /node_modules\/ajv\/dist\/(core|2020|compile\/)/.test(f))).toEqual([]);
+  });
 });
+

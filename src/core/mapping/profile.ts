@@ -3,15 +3,13 @@
  * `file:line:col` errors; every attribute must be one the SCIM core schemas know (names are case-insensitive, so
  * Zenya's `externalID` is `externalId`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { FilterError, parsePath, type AttrPath } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import { BUILTIN_PROFILE_DIR, SCHEMA_DIR } from '../paths.js';
 import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
-import { fromBuiltinCache } from '../util/builtin-cache.js';
+import { loadYamlDir } from '../util/builtin-cache.js';
 import { describeSchemaError } from '../util/schema-errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 
@@ -38,7 +36,6 @@ export interface Profile {
   file: string;
 }
 
-
 interface RawProfile {
   id: string;
   title: string;
@@ -61,16 +58,7 @@ export function profileSchemaSet(): ValidatorSet {
 
 /** Loads every `*.yaml` profile in a directory, sorted; the built-in ones from the build's cache when unchanged. */
 export function loadProfileDir(dir: URL | string = BUILTIN_PROFILE_DIR): Profile[] {
-  const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
-  const builtin = resolve(path) === resolve(fileURLToPath(BUILTIN_PROFILE_DIR));
-  return readdirSync(path)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => {
-      const display = relative(process.cwd(), join(path, f)) || f;
-      const text = readProfile(join(path, f), display);
-      return (builtin ? fromBuiltinCache<Profile>('profiles', f, text, display) : undefined) ?? parseProfile(text, display);
-    });
+  return loadYamlDir(dir, BUILTIN_PROFILE_DIR, 'profiles', readProfile, parseProfile);
 }
 
 export function loadProfileFile(path: string, display = path): Profile {

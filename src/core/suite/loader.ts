@@ -3,18 +3,15 @@
  * (unique ids, earlier `needs`/`response`, defined vars and captures, well-formed templates) -> Suite.
  * Every problem is one ConfigError `file:line:col: problem` (exit 2).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
-import { fromBuiltinCache } from '../util/builtin-cache.js';
+import { loadYamlDir } from '../util/builtin-cache.js';
 import { ConfigError } from '../errors.js';
 import { refsIn, TemplateError } from '../runner/template.js';
 import { BUILTIN_SUITE_DIR, SCHEMA_DIR } from '../paths.js';
 import { describeSchemaError } from '../util/schema-errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 import { DIALECTS, type Step, type StepDef, type Suite } from './model.js';
-
 
 let theSet: ValidatorSet | undefined;
 /** The suite format's schema as a validator set (precompiled at build time; see util/ajv.ts). */
@@ -33,17 +30,7 @@ export function suiteSchemaSet(): ValidatorSet {
  * built-in ones come from the build's cache when unchanged (util/builtin-cache.ts).
  */
 export function loadSuiteDir(dir: URL | string = BUILTIN_SUITE_DIR): Suite[] {
-  const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
-  const builtin = resolve(path) === resolve(fileURLToPath(BUILTIN_SUITE_DIR));
-  const files = readdirSync(path, { withFileTypes: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map((e) => e.name)
-    .sort();
-  return files.map((f) => {
-    const display = relative(process.cwd(), join(path, f)) || f;
-    const text = readSuite(join(path, f), display);
-    return (builtin ? fromBuiltinCache<Suite>('suites', f, text, display) : undefined) ?? parseSuite(text, display);
-  });
+  return loadYamlDir(dir, BUILTIN_SUITE_DIR, 'suites', readSuite, parseSuite);
 }
 
 export function loadSuiteFile(path: string, display = path): Suite {

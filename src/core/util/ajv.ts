@@ -9,12 +9,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
-
-const require = createRequire(import.meta.url);
-
 import { GENERATED_DIR } from '../paths.js';
 
+const require = createRequire(import.meta.url);
 
 export interface ValidatorSet {
   /** The generated module's name, `dist/generated/<set>.cjs`. */
@@ -81,7 +80,7 @@ export function validatorSource(spec: ValidatorSet): 'precompiled' | 'compiled' 
 function precompiled(set: string, hash: string): Record<string, ValidateFunction> | undefined {
   const file = new URL(`${set}.cjs`, GENERATED_DIR);
   if (!existsSync(file)) return undefined;
-  const mod = require(file.pathname) as Generated;
+  const mod = require(fileURLToPath(file)) as Generated;
   if (mod.hash !== hash) return undefined;
   const out: Record<string, ValidateFunction> = {};
   for (const [name, fn] of Object.entries(mod)) if (typeof fn === 'function') out[name] = fn;
@@ -115,5 +114,5 @@ export function writeGenerated(spec: ValidatorSet, dir: URL = GENERATED_DIR): st
   mkdirSync(dir, { recursive: true });
   const file = new URL(`${spec.set}.cjs`, dir);
   writeFileSync(file, `${code}\nexports.hash = ${JSON.stringify(setHash(spec))};\n`);
-  return file.pathname;
+  return fileURLToPath(file);
 }

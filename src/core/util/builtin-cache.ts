@@ -5,7 +5,9 @@
  * File positions are stored against a placeholder and given the caller's display path on the way out.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GENERATED_DIR } from '../paths.js';
 
 export type BuiltinKind = 'suites' | 'profiles';
@@ -30,4 +32,27 @@ export function fromBuiltinCache<T>(kind: BuiltinKind, name: string, text: strin
 /** Build time: one cache entry (the value was parsed with FILE_PLACEHOLDER as its file name). */
 export function cacheEntry(text: string, value: unknown): { hash: string; json: string } {
   return { hash: textHash(text), json: JSON.stringify(value) };
+}
+
+/** The `*.yaml` / `*.yml` files directly in a directory, sorted by name. */
+export function yamlFilesIn(path: string): string[] {
+  return readdirSync(path, { withFileTypes: true })
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+}
+
+/**
+ * Loads every YAML file of a directory (suites or profiles): from the build's cache when the directory is the
+ * built-in one and a file is unchanged, else read (`read` words its errors) and parsed. Positions name each file
+ * relative to the working directory.
+ */
+export function loadYamlDir<T>(dir: URL | string, builtinDir: URL, kind: BuiltinKind, read: (path: string, display: string) => string, parse: (text: string, display: string) => T): T[] {
+  const path = typeof dir === 'string' ? dir : fileURLToPath(dir);
+  const builtin = resolve(path) === resolve(fileURLToPath(builtinDir));
+  return yamlFilesIn(path).map((f) => {
+    const display = relative(process.cwd(), join(path, f)) || f;
+    const text = read(join(path, f), display);
+    return (builtin ? fromBuiltinCache<T>(kind, f, text, display) : undefined) ?? parse(text, display);
+  });
 }

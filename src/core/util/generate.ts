@@ -3,7 +3,7 @@
  * the built-in suites and profiles parsed and checked, in `dist/generated/`. Run time loads them when they are current
  * (util/ajv.ts, util/builtin-cache.ts) and does the work itself when they are not.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseProfile, profileSchemaSet } from '../mapping/profile.js';
@@ -12,7 +12,7 @@ import { coreExtensionSet } from '../scim/compile-schema.js';
 import { messageSchemaSet } from '../scim/validate.js';
 import { parseSuite, suiteSchemaSet } from '../suite/loader.js';
 import { writeGenerated } from './ajv.js';
-import { cacheEntry, FILE_PLACEHOLDER } from './builtin-cache.js';
+import { cacheEntry, FILE_PLACEHOLDER, yamlFilesIn } from './builtin-cache.js';
 
 /** Writes everything; returns the files written. */
 export function generateAll(dir: URL = GENERATED_DIR): string[] {
@@ -23,9 +23,9 @@ export function generateAll(dir: URL = GENERATED_DIR): string[] {
     ['profiles', BUILTIN_PROFILE_DIR, parseProfile],
   ] as const) {
     const path = fileURLToPath(base);
-    for (const f of readdirSync(path, { withFileTypes: true }).filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))) {
-      const text = readFileSync(join(path, f.name), 'utf8');
-      cache[kind][f.name] = cacheEntry(text, parse(text, FILE_PLACEHOLDER));
+    for (const f of yamlFilesIn(path)) {
+      const text = readFileSync(join(path, f), 'utf8');
+      cache[kind][f] = cacheEntry(text, parse(text, FILE_PLACEHOLDER));
     }
   }
   mkdirSync(dir, { recursive: true });
