@@ -7,6 +7,7 @@ import { resolveTarget } from '../core/target/resolve.js';
 import { targetFlagValues } from './target-flags.js';
 import { chalkFor, decideColor } from '../core/report/color.js';
 import type { ChalkInstance } from 'chalk';
+import type { ReporterIO } from '../core/report/reporter.js';
 
 /**
  * What every scimcheck command shares: colour decided once, output that passes through the redactor, and errors
@@ -38,6 +39,11 @@ export abstract class BaseCommand extends Command {
 
   protected setupOutput(colorFlag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): void {
     this.ch = chalkFor(decideColor({ flag: colorFlag, env: process.env, isTTY: Boolean(stream.isTTY) }));
+  }
+
+  /** Where reporters write: this command's redacted stdout and stderr, its colours, environment and terminal. */
+  reporterIO(): ReporterIO {
+    return { out: (l) => this.out(l), err: (l) => this.err(l), ch: this.ch, env: process.env, cwd: process.cwd(), isTTY: process.stdout.isTTY === true };
   }
 
   /** Writes a line to stdout, redacted. */

@@ -5,7 +5,8 @@ import { ScimClient } from '../core/http/client.js';
 import { Redactor } from '../core/http/redact.js';
 import { resolveTarget } from '../core/target/resolve.js';
 import { isFaultName, startServer } from '../server/index.js';
-import { executeRun, runFlags, selectWork } from './run.js';
+import { executeRun } from '../cli/execute.js';
+import { runFlags, selectWork } from './run.js';
 
 export default class Demo extends BaseCommand {
   static override summary = 'Start the reference server in-process and run every suite and app profile against it.';
@@ -32,7 +33,7 @@ export default class Demo extends BaseCommand {
       const client = new ScimClient(target, { redactor: this.redactor });
       try {
         const label = server.faults.length ? `${server.url} (reference server; faults: ${server.faults.join(', ')})` : `${server.url} (reference server)`;
-        return await executeRun(this, { suites, profiles, client, baseUrl: label, flags, json: this.jsonEnabled(), command: 'demo' });
+        return await executeRun(this, { command: 'demo', baseUrl: label, client, suites, profiles, flags });
       } finally {
         await client.close();
       }

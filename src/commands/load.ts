@@ -9,6 +9,7 @@ import { parseDuration } from '../core/load/duration.js';
 import { runLoad, THRESHOLDS, type LoadResult } from '../core/load/engine.js';
 import { SafetyGuard } from '../core/safety/guard.js';
 import { Ledger } from '../core/safety/ledger.js';
+import { trapInterrupts } from '../cli/signals.js';
 
 export default class Load extends BaseCommand {
   static override summary = "Check that the endpoint sustains Entra's request rate (25 req/s per tenant).";
@@ -57,19 +58,7 @@ Exit codes: 0 passed, 1 failed, 2 usage or configuration error, 3 target unreach
     control.setGuard(guard);
     load.setGuard(guard);
 
-    const controller = new AbortController();
-    let interruptedBy: NodeJS.Signals | undefined;
-    const onSignal = (sig: NodeJS.Signals) => {
-      if (interruptedBy) {
-        this.err(`scimcheck: ${sig} again: stopping now; what the run created is listed in ${ledger.file} (scimcheck cleanup --ledger ${ledger.file})`);
-        process.exit(sig === 'SIGINT' ? 130 : 143);
-      }
-      interruptedBy = sig;
-      this.err(`scimcheck: ${sig}: stopping the load, then deleting what the run created (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again stops at once)`);
-      controller.abort();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const interrupts = trapInterrupts((l) => this.err(l), 'stopping the load, then deleting what the run created', () => ledger.file);
 
     const ch = this.ch;
     if (!json) {
@@ -87,15 +76,14 @@ Exit codes: 0 passed, 1 failed, 2 usage or configuration error, 3 target unreach
         durationMs,
         concurrency: flags.concurrency,
         users: flags.users,
-        signal: controller.signal,
+        signal: interrupts.signal,
         ...(json || durationMs < 10_000 ? {} : { onProgress: (p) => {
           const sec = Math.round(p.elapsedMs / 1000);
           if (sec > 0 && sec % 5 === 0) this.out(ch.dim(`  ${sec}s  ${p.sent} sent  ${p.errors} errors`));
         } }),
       });
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      interrupts.dispose();
       await load.close();
       await dispatcher.close();
       await control.close();
@@ -103,6 +91,7 @@ Exit codes: 0 passed, 1 failed, 2 usage or configuration error, 3 target unreach
 
     let exitCode: number = result.passed ? ExitCode.Ok : ExitCode.Failed;
     if (result.unreachable) exitCode = ExitCode.Unreachable;
+    const interruptedBy = interrupts.by;
     if (interruptedBy) exitCode = interruptedBy === 'SIGINT' ? ExitCode.Interrupted : ExitCode.Terminated;
     if (!json) this.print(result, exitCode);
     if (result.cleanup.remaining) {

@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { targetFlags } from '../cli/target-flags.js';
-import { testConnection } from '../core/connection/test-connection.js';
-import { checkPrinter, printSummary, runReport } from '../cli/output.js';
+import { executeRun } from '../cli/execute.js';
+import { testConnection, testConnectionSuite } from '../core/connection/test-connection.js';
 
 export default class TestConnection extends BaseCommand {
   static override summary = "Do what Entra's Test Connection does, and say why it would fail.";
@@ -29,19 +29,18 @@ Exit codes: 0 passed, 1 a probe failed, 2 usage or configuration error, 3 target
   async run() {
     const { flags } = await this.parse(TestConnection);
     this.setupOutput(flags.color);
-    const json = this.jsonEnabled();
     const { client, baseUrl } = this.openTarget(flags, flags.verbose);
-    if (!json) this.out(`${this.ch.bold('scimcheck test-connection')} ${this.ch.dim('→')} ${baseUrl}`);
     try {
-      const result = await testConnection(client, {
-        matchingAttribute: flags['matching-attribute'],
-        groups: flags.groups,
-        strict: flags.strict,
-        onCheck: checkPrinter((l) => this.out(l), this.ch, json, flags.strict),
+      return await executeRun(this, {
+        command: 'test-connection',
+        baseUrl,
+        client,
+        suites: [testConnectionSuite()],
+        profiles: [],
+        flags: { strict: flags.strict, verbose: flags.verbose },
+        ledgerFile: false,
+        run: (common) => testConnection(client, { ...common, matchingAttribute: flags['matching-attribute'], groups: flags.groups }),
       });
-      printSummary((l) => this.out(l), this.ch, json, result.summary);
-      process.exitCode = result.exitCode;
-      return this.redactor.json(runReport('test-connection', this.config.version, baseUrl, result));
     } finally {
       await client.close();
     }

@@ -4,9 +4,11 @@
  * Mapping rows have ids too: `app:<app>/<object>/<attribute>`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError, ExitCode } from './errors.js';
-import { counts, type FailOn } from './result.js';
-import type { Report } from './report/model.js';
+import { ConfigError } from './errors.js';
+import type { Report } from './model/report.js';
+import { verdictsOf } from './model/report.js';
+import type { FailOn } from './model/verdict.js';
+import { baselineFailures } from './runner/policy.js';
 
 export interface BaselineFile {
   'scimcheck-baseline': 1;
@@ -15,25 +17,8 @@ export interface BaselineFile {
   failures: string[];
 }
 
-export interface BaselineVerdict {
-  file: string;
-  /** Counting failures of this run that the baseline knows. */
-  known: string[];
-  /** Counting failures the baseline does not know: these fail the run. */
-  new: string[];
-  /** Baseline failures whose check or row passed in this run. */
-  fixed: string[];
-}
-
-export const mappingId = (m: { app: string; object: string; attribute: string }) => `app:${m.app}/${m.object}/${m.attribute}`;
-
-/** The ids of a report's failures that count under `failOn` (failed checks by severity; errored checks; bad rows). */
-export function countingFailures(report: Report, failOn: FailOn): string[] {
-  const checks = report.checks.filter((c) => c.outcome === 'errored' || (c.outcome === 'failed' && counts(c.severity, failOn))).map((c) => c.id);
-  const rows = (report.mappings ?? []).filter((m) => m.outcome === 'failed' || m.outcome === 'errored').map(mappingId);
-  return [...checks, ...rows];
-}
-
+export type { BaselineVerdict } from './model/verdict.js';
+export { mappingId } from './model/verdict.js';
 export function readBaseline(file: string): BaselineFile {
   let text: string;
   try {
@@ -54,12 +39,13 @@ export function readBaseline(file: string): BaselineFile {
   return b as BaselineFile;
 }
 
+/** Writes the run's failures that count under `failOn` (the baseline aside; blocked checks aside: their causes are listed). */
 export function writeBaseline(file: string, report: Report, failOn: FailOn): BaselineFile {
   const baseline: BaselineFile = {
     'scimcheck-baseline': 1,
     createdAt: new Date().toISOString(),
     target: report.target.baseUrl,
-    failures: [...new Set(countingFailures(report, failOn))].sort(),
+    failures: baselineFailures(verdictsOf(report), failOn),
   };
   try {
     writeFileSync(file, `${JSON.stringify(baseline, null, 2)}\n`);
@@ -67,26 +53,4 @@ export function writeBaseline(file: string, report: Report, failOn: FailOn): Bas
     throw new ConfigError(`--write-baseline: cannot write ${file}: ${(err as Error).message}`);
   }
   return baseline;
-}
-
-/** Compares a run with a baseline. */
-export function applyBaseline(report: Report, baseline: BaselineFile, file: string, failOn: FailOn): BaselineVerdict {
-  const now = new Set(countingFailures(report, failOn));
-  const knownIds = new Set(baseline.failures);
-  const passed = new Set([
-    ...report.checks.filter((c) => c.outcome === 'passed' || (c.outcome === 'failed' && !counts(c.severity, failOn))).map((c) => c.id),
-    ...(report.mappings ?? []).filter((m) => m.outcome === 'passed').map(mappingId),
-  ]);
-  return {
-    file,
-    known: [...now].filter((id) => knownIds.has(id)).sort(),
-    new: [...now].filter((id) => !knownIds.has(id)).sort(),
-    fixed: baseline.failures.filter((id) => passed.has(id)).sort(),
-  };
-}
-
-/** The exit code under a baseline: unreachable stays 3; otherwise only new failures fail the run. */
-export function exitCodeWithBaseline(report: Report, verdict: BaselineVerdict): ExitCode {
-  if (report.exitCode === ExitCode.Unreachable) return ExitCode.Unreachable;
-  return verdict.new.length ? ExitCode.Failed : ExitCode.Ok;
 }

@@ -52,7 +52,7 @@ describe('test-connection against the reference server', () => {
     [['filter-404-on-no-match'], 1, { 'users-filter-no-match': 'failed', 'groups-filter-no-match': 'failed' }],
     [['filter-ignored'], 1, { 'users-filter-no-match': 'failed', 'groups-filter-no-match': 'failed' }],
     [['list-no-schemas'], 1, { 'users-filter-no-match': 'failed', 'groups-filter-no-match': 'failed' }],
-    [['auth-not-enforced'], 1, { 'rejects-invalid-token': 'failed', 'unauthorized-error-format': 'skipped' }],
+    [['auth-not-enforced'], 1, { 'rejects-invalid-token': 'failed', 'unauthorized-error-format': 'errored' }],
     [['error-status-number'], 1, { 'unauthorized-error-format': 'failed' }],
     [['error-not-scim'], 1, { 'unauthorized-error-format': 'failed' }],
   ] as [string[], number, Record<string, string>][])('faults %j: exit %i', async (faults, code, changed) => {

@@ -24,7 +24,7 @@ async function mini(opts: MiniOptions = {}): Promise<MiniServer> {
 interface JsonResult {
   exitCode: number;
   summary: { passed: number; failed: number; errored: number; skipped: number };
-  checks: { id: string; outcome: string; message: string; entraMessage?: string; exchanges: { request: { url: string; headers: Record<string, string> } }[] }[];
+  checks: { id: string; outcome: string; message: string; entraMessage?: string; blockedBy?: string; counts: boolean; exchanges: { request: { url: string; headers: Record<string, string> } }[] }[];
 }
 
 async function tc(url: string, extra: string[] = [], env = cleanEnv()) {
@@ -116,9 +116,12 @@ describe('test-connection against broken endpoints', () => {
       'users-filter-no-match': 'passed',
       'groups-filter-no-match': 'passed',
       'rejects-invalid-token': 'failed',
-      'unauthorized-error-format': 'skipped',
+      'unauthorized-error-format': 'errored',
     });
     expect(r.json.checks[2]!.message).toBe('the endpoint answered 200 to a made-up token: it does not check credentials');
+    // The error-format check had no 401 to judge: it says what blocked it, and only its cause fails the run.
+    expect(r.json.checks[3]).toMatchObject({ outcome: 'errored', blockedBy: 'test-connection/rejects-invalid-token', counts: false });
+    expect(r.json.checks[2]).toMatchObject({ outcome: 'failed', counts: true });
   });
 
   it('exits 1 with the credentials message when the right token is refused', async () => {

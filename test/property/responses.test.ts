@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnection } from '../../src/core/connection/test-connection.js';
 import { DEFAULT_RETRY, ScimClient, type ScimResponse } from '../../src/core/http/client.js';
-import { evaluate } from '../../src/core/runner/expect.js';
+import { evaluate } from '../../src/core/runner/judge.js';
 import { SchemaRegistry } from '../../src/core/scim/registry.js';
 import { MESSAGE_SCHEMA_NAMES } from '../../src/core/scim/validate.js';
 import type { Expectations } from '../../src/core/suite/model.js';

@@ -194,7 +194,7 @@ describe('test-connection when every request misbehaves', () => {
       ['errored', `${peer} did not answer within 300 ms`],
       ['errored', `${peer} did not answer within 300 ms`],
       ['errored', `${peer} did not answer within 300 ms`],
-      ['skipped', 'the wrong-token probe got no complete answer'],
+      ['errored', 'prerequisite test-connection/rejects-invalid-token did not pass (errored)'],
     ]);
     expect(r.ms).toBeLessThan(8_000);
   });
@@ -208,7 +208,7 @@ describe('test-connection when every request misbehaves', () => {
       ['errored', `200: ${peer} did not answer within 300 ms`],
       ['errored', `200: ${peer} did not answer within 300 ms`],
       ['errored', `401: ${peer} did not answer within 300 ms`],
-      ['skipped', 'the wrong-token probe got no complete answer'],
+      ['errored', 'prerequisite test-connection/rejects-invalid-token did not pass (errored)'],
     ]);
     expect(r.ms).toBeLessThan(8_000);
   });
@@ -223,7 +223,7 @@ describe('test-connection when every request misbehaves', () => {
       ['errored', `200: ${peer} ${CLOSED}`],
       ['errored', `401: ${peer} ${CLOSED}`],
       // Pinned: the wrong token WAS refused (401), only its body was cut; the wording says otherwise (see report).
-      ['skipped', 'the wrong-token probe got no complete answer'],
+      ['errored', 'prerequisite test-connection/rejects-invalid-token did not pass (errored)'],
     ]);
   });
 
@@ -248,7 +248,7 @@ describe('test-connection when every request misbehaves', () => {
       ['failed', `200 but the body is not JSON (it begins with "<")`],
       ['failed', `200 but the body is not JSON (it begins with "<")`],
       ['failed', 'the endpoint answered 200 to a made-up token: it does not check credentials'],
-      ['skipped', 'the wrong token was not refused'],
+      ['errored', 'prerequisite test-connection/rejects-invalid-token did not pass (failed)'],
     ]);
     expect(b.json.checks[0]!.exchanges[0]!.response!.body).toContain('<p>Bearer [REDACTED]</p>');
   });
@@ -306,7 +306,7 @@ describe('test-connection over TLS with a self-signed certificate (no --ca)', ()
       ['errored', tls],
       ['errored', tls],
       ['errored', tls],
-      ['skipped', 'the wrong-token probe got no complete answer'],
+      ['errored', 'prerequisite test-connection/rejects-invalid-token did not pass (errored)'],
     ]);
     expect(r.json.checks[0]!.exchanges[0]!.error).toEqual({ code: 'TLS', message: tls, unreachable: true });
     expect(s.seen).toEqual([]);

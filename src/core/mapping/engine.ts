@@ -11,8 +11,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
-import type { Exchange } from '../http/exchange.js';
-import type { CleanupItem } from '../runner/runner.js';
+import type { Exchange } from '../model/exchange.js';
+import { mappingId, type CleanupItem, type Judged, type MappingResult, type Phase } from '../model/verdict.js';
 import { deleteAll } from '../safety/guard.js';
 import { FilterError, selectValues, type FilterNode } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
@@ -20,25 +20,22 @@ import type { AttributeResolver } from '../scim/schema-types.js';
 import type { Dialect } from '../suite/model.js';
 import type { MappingRow, MappingType, Profile } from './profile.js';
 
-export type Phase = 'passed' | 'failed' | 'errored' | 'skipped' | 'n/a';
-export type RowOutcome = 'passed' | 'failed' | 'errored' | 'skipped';
+export type { MappingResult, Phase } from '../model/verdict.js';
+type Row = Judged<MappingResult>;
 
-/** One row's verdict: an entry of the JSON result's `mappings[]`. */
-export interface MappingResult {
-  app: string;
-  object: 'User' | 'Group';
-  attribute: string;
-  type: MappingType;
-  matching: boolean;
-  outcome: RowOutcome;
-  phases: { declared: Phase; create: Phase; read: Phase; update: Phase; filter: Phase };
-  /** The update phase in each of Entra's PATCH dialects that ran. */
-  dialects: Partial<Record<Dialect, Phase>>;
-  /** Names the phase that failed and why; "all phases passed" otherwise. */
-  message: string;
-  durationMs: number;
-  /** The exchanges of the phase that failed (redacted). */
-  exchanges: Exchange[];
+/** What every verdict of a row says about the row itself (the same with any outcome). */
+function rowBase(p: Profile, row: MappingRow) {
+  return {
+    kind: 'mapping' as const,
+    id: mappingId({ app: p.id, object: row.object, attribute: row.attribute }),
+    group: `app:${p.id}`,
+    title: `${row.object} ${row.attribute}`,
+    app: p.id,
+    object: row.object,
+    attribute: row.attribute,
+    type: row.type,
+    matching: row.matching,
+  };
 }
 
 export interface MappingOptions {
@@ -52,7 +49,7 @@ export interface MappingOptions {
   serverRegistry?: SchemaRegistry;
   /** Aborting stops starting new rows. */
   signal?: AbortSignal;
-  onRow?: (r: MappingResult) => void;
+  onRow?: (r: Row) => void;
 }
 
 const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -70,10 +67,10 @@ class PhaseFailure extends Error {
   }
 }
 
-export async function runMappings(opts: MappingOptions): Promise<{ results: MappingResult[]; cleanup: CleanupItem[] }> {
+export async function runMappings(opts: MappingOptions): Promise<{ results: Row[]; cleanup: CleanupItem[] }> {
   const dialects = opts.dialects ?? ['entra-legacy', 'entra'];
   const jobs = opts.profiles.flatMap((p) => p.rows.map((row, index) => ({ profile: p, row, index })));
-  const results = new Array<MappingResult>(jobs.length);
+  const results = new Array<Row>(jobs.length);
   const created: { type: 'User' | 'Group'; id: string; app: string }[] = [];
   let next = 0;
   const worker = async () => {
@@ -98,13 +95,9 @@ export async function runMappings(opts: MappingOptions): Promise<{ results: Mapp
   return { results, cleanup };
 }
 
-function skippedRow(p: Profile, row: MappingRow, why: string): MappingResult {
+function skippedRow(p: Profile, row: MappingRow, why: string): Row {
   return {
-    app: p.id,
-    object: row.object,
-    attribute: row.attribute,
-    type: row.type,
-    matching: row.matching,
+    ...rowBase(p, row),
     outcome: 'skipped',
     phases: { declared: 'skipped', create: 'skipped', read: 'skipped', update: 'skipped', filter: row.matching ? 'skipped' : 'n/a' },
     dialects: {},
@@ -137,7 +130,7 @@ class RowRun {
     this.tag = `scimcheck-${opts.runId}-${profile.id}-${index + 1}-${randomBytes(3).toString('hex')}`;
   }
 
-  async run(): Promise<MappingResult> {
+  async run(): Promise<Row> {
     const t0 = Date.now();
     this.declared();
     try {
@@ -151,11 +144,7 @@ class RowRun {
     const first = this.problems[0];
     const errored = this.problems.length > 0 && this.problems.every((p) => p.errored);
     return {
-      app: this.profile.id,
-      object: this.row.object,
-      attribute: this.row.attribute,
-      type: this.row.type,
-      matching: this.row.matching,
+      ...rowBase(this.profile, this.row),
       outcome: !first ? 'passed' : errored ? 'errored' : 'failed',
       phases: this.phases,
       dialects: this.byDialect,

@@ -13,7 +13,8 @@ import { loadYamlDir } from '../util/builtin-cache.js';
 import { describeSchemaError } from '../util/schema-errors.js';
 import { YamlSource } from '../util/yaml-source.js';
 
-export type MappingType = 'String' | 'Boolean' | 'Reference' | 'Integer' | 'DateTime';
+import type { MappingType } from '../model/verdict.js';
+export type { MappingType };
 export type ObjectKind = 'User' | 'Group';
 
 export interface MappingRow {

@@ -6,9 +6,10 @@
  * GitHub shows at most 10 annotations of each type per step and accepts at most 1 MiB of step summary per step, so
  * annotations are capped (errors first) with a closing `::notice`, and the summary is cut off with a note.
  */
-import type { MappingResult, Phase } from '../mapping/engine.js';
-import { counts, type CheckResult, type FailOn } from '../result.js';
-import type { Report } from './model.js';
+import { isAbsolute, relative } from 'node:path';
+import type { Report } from '../model/report.js';
+import type { CreateReporter } from './reporter.js';
+import type { CheckResult, MappingResult, Phase } from '../model/verdict.js';
 
 /** GitHub shows at most this many annotations of each type (error, warning, notice) per step. */
 export const ANNOTATIONS_PER_TYPE = 10;
@@ -19,21 +20,15 @@ const MAX_MESSAGE = 4000;
 /** Longest table cell (characters) in the step summary. */
 const MAX_CELL = 1000;
 
-export interface GithubOptions {
-  /**
-   * Which failed checks count as errors (the run's `--fail-on`); a failed check that does not count is a warning.
-   * Default: what the report's own summary implies (`summary.failed` against the failed checks by severity), else
-   * `must`.
-   */
-  failOn?: FailOn;
-}
-
-export interface AnnotationOptions extends GithubOptions {
+export interface AnnotationOptions {
   /**
    * The YAML file of each suite, by suite id (`users-crud` → `suites/users-crud.yaml`), relative to the repository
    * root, so that GitHub links the annotation to it. Mapping rows look up `app:<profile id>` (the profile's file).
+   * A check that knows its own position (`source`) is linked to its step's line instead.
    */
   suiteFiles?: Record<string, string>;
+  /** The working directory (the repository root in a workflow): sources outside it are not linked. */
+  cwd?: string;
 }
 
 /** Escapes the message of a workflow command: `%`, CR and LF. */
@@ -50,7 +45,7 @@ type Level = 'error' | 'warning';
 
 interface Problem {
   level: Level;
-  /** `failed`, `errored`, or `warning` (a failed check that does not count). */
+  /** `failed`, `errored`, or `warning` (a failed or errored check that does not count: a warning, a known failure, a blocked check). */
   kind: 'failed' | 'errored' | 'warning';
   check?: CheckResult;
   mapping?: MappingResult;
@@ -63,10 +58,10 @@ interface Problem {
  * more there are and where to find them.
  */
 export function githubAnnotations(report: Report, opts: AnnotationOptions = {}): string[] {
-  const problems = problemsOf(report, opts.failOn ?? inferFailOn(report));
+  const problems = problemsOf(report);
   const errors = problems.filter((p) => p.level === 'error');
   const warnings = problems.filter((p) => p.level === 'warning');
-  const lines = [...errors.slice(0, ANNOTATIONS_PER_TYPE), ...warnings.slice(0, ANNOTATIONS_PER_TYPE)].map((p) => annotation(p, opts.suiteFiles));
+  const lines = [...errors.slice(0, ANNOTATIONS_PER_TYPE), ...warnings.slice(0, ANNOTATIONS_PER_TYPE)].map((p) => annotation(p, opts));
   const moreErrors = Math.max(0, errors.length - ANNOTATIONS_PER_TYPE);
   const moreWarnings = Math.max(0, warnings.length - ANNOTATIONS_PER_TYPE);
   if (moreErrors || moreWarnings) {
@@ -81,59 +76,59 @@ export function githubAnnotations(report: Report, opts: AnnotationOptions = {}):
   return lines;
 }
 
-function annotation(p: Problem, suiteFiles: Record<string, string> | undefined): string {
+function annotation(p: Problem, opts: AnnotationOptions): string {
+  const suiteFiles = opts.suiteFiles;
   const props: string[] = [];
   let title: string;
   let message: string;
   let file: string | undefined;
+  let at: string[] = [];
   if (p.check) {
     const c = p.check;
     title = clip(c.id, 200);
-    message = `${clip(c.message, MAX_MESSAGE)} (${clip(c.reference, 200)}${c.hint ? `; fix: ${clip(c.hint, 1000)}` : ''})`;
+    const fix = c.hint && !c.blockedBy ? `; fix: ${clip(c.hint, 1000)}` : '';
+    message = `${clip(c.message, MAX_MESSAGE)} (${clip(c.reference, 200)}${fix})`;
     file = suiteFiles?.[c.suite];
+    const src = c.source && inside(c.source.file, opts.cwd);
+    if (src) {
+      file = src;
+      at = [`line=${c.source!.line}`, `col=${c.source!.column}`];
+    }
   } else {
     const m = p.mapping!;
     title = `${m.app}/${m.object} ${m.attribute}`;
     message = clip(m.message, MAX_MESSAGE);
     file = suiteFiles?.[`app:${m.app}`];
   }
-  if (file) props.push(`file=${escapeProperty(file)}`);
+  if (file) props.push(`file=${escapeProperty(file)}`, ...at);
   props.push(`title=${escapeProperty(title)}`);
   return `::${p.level} ${props.join(',')}::${escapeData(message)}`;
 }
 
-/** Errors (in report order: checks, then mapping rows) followed by warnings. */
-function problemsOf(report: Report, failOn: FailOn): Problem[] {
-  const errors: Problem[] = [];
-  const warnings: Problem[] = [];
-  for (const c of report.checks) {
-    if (c.outcome === 'errored') errors.push({ level: 'error', kind: 'errored', check: c });
-    else if (c.outcome === 'failed') {
-      if (counts(c.severity, failOn)) errors.push({ level: 'error', kind: 'failed', check: c });
-      else warnings.push({ level: 'warning', kind: 'warning', check: c });
-    }
-  }
-  for (const m of report.mappings ?? []) {
-    if (m.outcome === 'failed' || m.outcome === 'errored') errors.push({ level: 'error', kind: m.outcome, mapping: m });
-  }
-  return [...errors, ...warnings];
+/** A source file as a path relative to `cwd`, or undefined when it lies outside (a built-in suite of an installed package). */
+function inside(file: string, cwd = process.cwd()): string | undefined {
+  const rel = isAbsolute(file) ? relative(cwd, file) : file;
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : undefined;
 }
 
 /**
- * The `--fail-on` level the report's summary implies: `summary.failed` is the number of failed checks that count.
- * Where two levels give the same count they classify every failed check alike, so the first match is right.
+ * Errors (in report order: checks, then mapping rows) followed by warnings. An error is a verdict that counts (the
+ * policy decided it: report/model `counts`); a failed or errored check that does not count is a warning.
  */
-export function inferFailOn(report: Report): FailOn {
-  const failed = report.checks.filter((c) => c.outcome === 'failed');
-  const n = (sev: CheckResult['severity']) => failed.filter((c) => c.severity === sev).length;
-  const must = n('MUST');
-  const should = n('SHOULD');
-  const may = n('MAY');
-  const f = report.summary.failed;
-  if (f === must) return 'must';
-  if (f === must + should) return 'should';
-  if (f === must + should + may) return 'any';
-  return 'must';
+function problemsOf(report: Report): Problem[] {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  for (const c of report.checks) {
+    if (c.outcome !== 'failed' && c.outcome !== 'errored') continue;
+    if (c.counts) errors.push({ level: 'error', kind: c.outcome, check: c });
+    else warnings.push({ level: 'warning', kind: 'warning', check: c });
+  }
+  for (const m of report.mappings ?? []) {
+    if (m.outcome !== 'failed' && m.outcome !== 'errored') continue;
+    if (m.counts) errors.push({ level: 'error', kind: m.outcome, mapping: m });
+    else warnings.push({ level: 'warning', kind: 'warning', mapping: m });
+  }
+  return [...errors, ...warnings];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -159,7 +154,7 @@ const PHASE_MARK: Record<Phase, string> = { passed: '✅', failed: '❌', errore
  * smallest first (so a few mapping or cleanup problems are never crowded out by thousands of failed checks), and
  * each says how many rows it left out.
  */
-export function githubStepSummary(report: Report, opts: GithubOptions = {}): string {
+export function githubStepSummary(report: Report): string {
   const s = report.summary;
   const verdict = report.exitCode === 0 ? '✅ scimcheck passed' : report.exitCode === 3 ? '❌ scimcheck could not reach the target' : '❌ scimcheck failed';
   const facts = [`exit code ${report.exitCode}`, `${codeSpan(`scimcheck ${clip(report.command, 50)}`, false)} ${cell(report.tool.version, 50)}`];
@@ -181,13 +176,13 @@ export function githubStepSummary(report: Report, opts: GithubOptions = {}): str
   ];
 
   // Failures: checks that failed or errored, errors first.
-  const problems = problemsOf(report, opts.failOn ?? inferFailOn(report)).filter((p) => p.check);
+  const problems = problemsOf(report).filter((p) => p.check);
   if (problems.length) {
     parts.push('### Failures', '', {
       head: ['| result | check | severity | Entra | reference | message |', '|---|---|---|---|---|---|'],
       rows: problems.map((p) => {
         const c = p.check!;
-        const result = p.kind === 'warning' ? '⚠️ warning' : p.kind === 'errored' ? '❌ errored' : '❌ failed';
+        const result = p.kind !== 'warning' ? (p.kind === 'errored' ? '❌ errored' : '❌ failed') : c.baseline === 'known' ? '⚠️ known' : c.blockedBy ? '⚠️ blocked' : '⚠️ warning';
         const fix = c.hint ? `<br>**Fix:** ${cell(c.hint)}` : '';
         return `| ${result} | ${codeSpan(clip(c.id, 200))} | ${c.severity} | ${c.entra ? 'yes' : 'no'} | ${cell(c.reference, 200)} | ${cell(c.message)}${fix} |`;
       }),
@@ -330,3 +325,21 @@ function clip(s: string, max: number): string {
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * In GitHub Actions (GITHUB_ACTIONS=true): annotations for failures on stdout (not with --json, whose stdout is the
+ * JSON alone) and a Markdown summary appended to $GITHUB_STEP_SUMMARY.
+ */
+export const create: CreateReporter = (io, _info, opts) => ({
+  report: async (report) => {
+    if (!opts.json) for (const line of githubAnnotations(report, { cwd: io.cwd })) io.out(line);
+    const file = io.env.GITHUB_STEP_SUMMARY;
+    if (!file) return;
+    const { appendFileSync } = await import('node:fs');
+    try {
+      appendFileSync(file, `${githubStepSummary(report)}\n`);
+    } catch (err) {
+      io.out(`::warning title=scimcheck::cannot append to GITHUB_STEP_SUMMARY: ${(err as Error).message}`);
+    }
+  },
+});

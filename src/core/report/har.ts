@@ -8,8 +8,9 @@
  * start with `_`), as browsers write a failed request. `comment` names the checks and mapping rows that used it.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Exchange } from '../http/exchange.js';
-import { allExchanges, type Report } from './model.js';
+import type { Exchange } from '../model/exchange.js';
+import { allExchanges, type Report } from '../model/report.js';
+import { writeReportFile, type CreateReporter } from './reporter.js';
 
 export interface HarNameValue {
   name: string;
@@ -174,3 +175,7 @@ function queryString(url: string): HarNameValue[] {
 function nonNegative(n: number): number {
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
+
+export const create: CreateReporter = (_io, _info, opts) => ({
+  report: (report) => writeReportFile('har', opts.har!, `${JSON.stringify(toHar(report), null, 2)}\n`),
+});

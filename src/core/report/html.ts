@@ -5,10 +5,11 @@
  * below, which escapes whatever it interpolates unless it is markup the tag itself produced. The output depends on
  * the report only: the same report gives the same bytes.
  */
-import type { Exchange } from '../http/exchange.js';
-import type { MappingResult, Phase } from '../mapping/engine.js';
-import type { CheckResult } from '../result.js';
-import type { Report } from './model.js';
+import type { Exchange } from '../model/exchange.js';
+import type { Report } from '../model/report.js';
+import type { CheckResult, FailOn, MappingResult, Phase, Verdict } from '../model/verdict.js';
+import { failureFields, type FieldKey } from './failure.js';
+import { writeReportFile, type CreateReporter } from './reporter.js';
 
 /** How much of each request or response body the report shows. */
 export const MAX_BODY_CHARS = 8 * 1024;
@@ -21,6 +22,12 @@ type Kind = 'passed' | 'failed' | 'warning' | 'errored' | 'skipped';
 const LABEL: Record<Kind, string> = { passed: 'Passed', failed: 'Failed', warning: 'Warning', errored: 'Errored', skipped: 'Skipped' };
 
 const PHASE_WORD: Record<Phase, string> = { passed: 'pass', failed: 'fail', errored: 'error', skipped: 'skip', 'n/a': 'n/a' };
+
+const FAIL_ON_NOTE: Record<FailOn, string> = {
+  must: 'Failed counts the failed checks that count: MUST checks. A failed SHOULD or MAY check is a warning: it is listed with the failures but does not change the exit code.',
+  should: 'Failed counts the failed checks that count: MUST and SHOULD checks (this run was --fail-on should). A failed MAY check is a warning: it is listed with the failures but does not change the exit code.',
+  any: 'Failed counts the failed checks that count: MUST, SHOULD and MAY checks (this run was --fail-on any, or --strict).',
+};
 
 const EXIT_MEANING: Record<number, string> = {
   0: 'every check that counts passed',
@@ -96,15 +103,12 @@ ${cleanup(report)}
 
 /** What every section needs: which failed checks are warnings, and the anchors of the failure blocks. */
 class Context {
-  readonly strict: boolean;
+  readonly failOn: FailOn;
   readonly anchors = new Map<CheckResult | MappingResult, string>();
   readonly counts: Record<Kind | 'all', number> = { all: 0, passed: 0, failed: 0, warning: 0, errored: 0, skipped: 0 };
 
   constructor(report: Report) {
-    // The report does not say whether the run was --strict; the summary does: failed SHOULD/MAY checks that the
-    // summary does not count as warnings were counted as failures.
-    const lenient = report.checks.filter((c) => c.outcome === 'failed' && c.severity !== 'MUST').length;
-    this.strict = lenient > 0 && report.summary.warnings === 0;
+    this.failOn = report.failOn;
     let n = 0;
     for (const c of report.checks) {
       if (c.outcome === 'failed' || c.outcome === 'errored') this.anchors.set(c, `f-${++n}`);
@@ -117,9 +121,9 @@ class Context {
     }
   }
 
-  /** The filter tokens of a row (`data-outcome`): a warning is also a failure. */
+  /** The filter tokens of a row (`data-outcome`): a warning (a failed check that does not count) is also a failure. */
   kinds(c: CheckResult): Kind[] {
-    if (c.outcome === 'failed' && c.severity !== 'MUST' && !this.strict) return ['failed', 'warning'];
+    if (c.outcome === 'failed' && !c.counts) return ['failed', 'warning'];
     return [c.outcome];
   }
 
@@ -233,7 +237,7 @@ ${card('mappings-skipped', 'skipped', m.skipped, 'skipped')}
 <div class="exit exit-${report.exitCode === 0 ? 'ok' : 'bad'}"><span class="card-n" data-summary="exit-code">${report.exitCode}</span><span class="exit-text">${EXIT_MEANING[report.exitCode] ?? 'unknown exit code'}</span></div>
 </div>
 </div>
-<p class="note">Failed counts the failed checks that count: MUST checks${ctx.strict ? ', and SHOULD and MAY checks (this run was strict)' : ''}. ${ctx.strict ? '' : 'A failed SHOULD or MAY check is a warning: it is listed with the failures but does not change the exit code. '}"Entra" says whether Microsoft Entra provisioning depends on the behaviour.</p>
+<p class="note">${FAIL_ON_NOTE[ctx.failOn]} "Entra" says whether Microsoft Entra provisioning depends on the behaviour.</p>
 ${
   groups.length
     ? html`<table class="grid compact">
@@ -383,18 +387,9 @@ ${total ? html`<p class="empty-note">No failure or error matches the filter.</p>
 function checkFailure(c: CheckResult, ctx: Context): Html {
   const kind = ctx.kind(c);
   const anchor = ctx.anchors.get(c) ?? '';
-  const rule = html`${c.reference} · <span class="sev sev-${c.severity}">${c.severity}</span> · ${c.entra ? html`<strong>Entra depends on it</strong>` : 'Entra does not depend on it'}${kind === 'warning' ? ' · a warning: it does not count' : ''}`;
   return html`<article class="failure failure-${kind}" id="${anchor}" data-outcome="${ctx.kinds(c).join(' ')}" aria-labelledby="${anchor}-h">
 <h4 id="${anchor}-h">${badge(kind)} <code>${c.id}</code> <span class="failure-title">${c.title}</span></h4>
-<dl class="facts">
-${fact('Problem', c.message)}
-${c.expected !== undefined ? fact('Expected', html`<code class="val">${c.expected}</code>`) : ''}
-${c.actual !== undefined ? fact('Actual', html`<code class="val">${c.actual}</code>`) : ''}
-${fact('Rule', rule)}
-${c.entraMessage ? fact('Entra shows', c.entraMessage) : ''}
-${c.hint ? fact('How to fix', c.hint, 'hint') : ''}
-${fact('Suite', html`<code>${c.suite}</code>${c.dialect ? html` · dialect <code>${c.dialect}</code>` : ''}`)}
-</dl>
+${facts(c, ctx)}
 ${exchanges(c.exchanges)}
 </article>
 `;
@@ -402,19 +397,49 @@ ${exchanges(c.exchanges)}
 
 function mappingFailure(m: MappingResult, ctx: Context): Html {
   const anchor = ctx.anchors.get(m) ?? '';
-  const phases = (Object.entries(m.phases) as [string, Phase][]).map(([name, p], i) => html`${i ? ' · ' : ''}${name} ${phase(p)}`);
-  const dialects = (Object.entries(m.dialects) as [string, Phase][]).map(([d, p], i) => html`${i ? ' · ' : ''}<code>${d}</code> ${phase(p)}`);
   return html`<article class="failure failure-${m.outcome}" id="${anchor}" data-outcome="${m.outcome}" aria-labelledby="${anchor}-h">
 <h4 id="${anchor}-h">${badge(m.outcome)} <code>${m.app}</code> · ${m.object} <code>${m.attribute}</code></h4>
-<dl class="facts">
-${fact('Problem', m.message)}
-${fact('Mapping', html`${m.object} ${m.attribute} (${m.type}${m.matching ? ', the matching attribute' : ''})`)}
-${fact('Phases', html`${phases}`)}
-${dialects.length ? fact('Update by dialect', html`${dialects}`) : ''}
-</dl>
+${facts(m, ctx)}
 ${exchanges(m.exchanges)}
 </article>
 `;
+}
+
+/** The page's words for the shared failure fields (report/failure.ts). */
+const FACT_TERM: Record<FieldKey, string> = {
+  problem: 'Problem',
+  cause: 'Cause',
+  request: 'Request',
+  'request-body': '',
+  response: 'Response',
+  expected: 'Expected',
+  actual: 'Actual',
+  also: 'Also',
+  mapping: 'Mapping',
+  phases: 'Phases',
+  dialects: 'Update by dialect',
+  rule: 'Rule',
+  gate: 'Gate',
+  entra: 'Entra shows',
+  fix: 'How to fix',
+  source: 'Suite file',
+};
+
+/** The failure's facts: the shared fields, in their order; a request body joins its request. */
+function facts(v: Verdict, ctx: Context): Html {
+  const fields = failureFields(v, ctx.failOn);
+  const items: Html[] = [];
+  for (const [i, f] of fields.entries()) {
+    if (f.key === 'request-body') continue;
+    const next = fields[i + 1];
+    const code = f.key === 'expected' || f.key === 'actual' || f.key === 'request' || f.key === 'response';
+    const value = code ? html`<code class="val">${f.text}</code>` : html`${f.text}`;
+    const withBody = f.key === 'request' && next?.key === 'request-body' ? html`${value}<br><code class="val">${next.text}</code>` : value;
+    items.push(fact(FACT_TERM[f.key], withBody, f.key === 'fix' ? 'hint' : ''));
+  }
+  return html`<dl class="facts">
+${items}
+</dl>`;
 }
 
 function fact(term: string, value: Html | string, cls = ''): Html {
@@ -846,3 +871,7 @@ const SCRIPT = `
   bar.hidden = false;
 })();
 `;
+
+export const create: CreateReporter = (_io, _info, opts) => ({
+  report: (report) => writeReportFile('html', opts.html!, toHtml(report)),
+});

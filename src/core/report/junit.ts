@@ -7,13 +7,16 @@
  * `<testsuites>`), `<properties>` inside each `<testsuite>` (not under `<testsuites>`), no `file` on `<testcase>`.
  * The timestamp has no fraction and no zone (UTC), as the stricter Ant schemas want; the exact start is a property.
  *
- * A failed SHOULD/MAY check is still a `<failure>` (CI has no "warning"), its message prefixed `WARNING (SHOULD):` so
- * that people see it does not gate the run. Output is deterministic: same report, same bytes.
+ * A failed check that does not count (a SHOULD/MAY warning under --fail-on, a baseline's known failure) is still a
+ * `<failure>` (CI has no "warning"), its message prefixed `WARNING (SHOULD):` or `KNOWN:` so that people see it does
+ * not gate the run; the failure text is the shared failure description (failure.ts). Output is deterministic: same
+ * report, same bytes.
  */
-import type { Exchange } from '../http/exchange.js';
-import type { MappingResult } from '../mapping/engine.js';
-import type { CheckResult } from '../result.js';
-import type { Report } from './model.js';
+import type { Exchange } from '../model/exchange.js';
+import type { Report } from '../model/report.js';
+import type { CheckResult, FailOn, MappingResult, Verdict } from '../model/verdict.js';
+import { failureFields } from './failure.js';
+import { writeReportFile, type CreateReporter } from './reporter.js';
 
 /** Bodies in `<system-out>` are cut at this many characters. */
 export const JUNIT_BODY_LIMIT = 4096;
@@ -61,7 +64,7 @@ function checkSuites(report: Report): Suite[] {
   for (const c of report.checks) {
     let s = byId.get(c.suite);
     if (!s) byId.set(c.suite, (s = { name: c.suite, cases: [] }));
-    s.cases.push(checkCase(c));
+    s.cases.push(checkCase(c, report.failOn));
   }
   return [...byId.values()];
 }
@@ -72,12 +75,12 @@ function appSuites(report: Report): Suite[] {
     const name = `app:${m.app}`;
     let s = byApp.get(name);
     if (!s) byApp.set(name, (s = { name, cases: [] }));
-    s.cases.push(mappingCase(m));
+    s.cases.push(mappingCase(m, report.failOn));
   }
   return [...byApp.values()];
 }
 
-function checkCase(c: CheckResult): Case {
+function checkCase(c: CheckResult, failOn: FailOn): Case {
   const prefix = `${c.suite}/`;
   const name = c.id.startsWith(prefix) ? c.id.slice(prefix.length) : c.id;
   return {
@@ -85,74 +88,46 @@ function checkCase(c: CheckResult): Case {
     name,
     durationMs: c.durationMs,
     outcome: c.outcome,
-    verdict: checkVerdict(c),
+    verdict: verdictElement(c, failOn),
     exchanges: c.exchanges,
   };
 }
 
-function checkVerdict(c: CheckResult): string {
-  switch (c.outcome) {
+/** The `<failure>`, `<error>` or `<skipped>` element of a check or mapping row; '' when it passed. */
+function verdictElement(v: Verdict, failOn: FailOn): string {
+  switch (v.outcome) {
     case 'passed':
       return '';
     case 'skipped':
-      return `<skipped${attrs({ message: c.message })}/>`;
+      return `<skipped${attrs({ message: v.message })}/>`;
     case 'errored': {
-      const code = c.exchanges.find((e) => e.error)?.error?.code;
-      return element('error', { message: c.message, type: code ?? 'errored' }, checkBody(c));
+      const code = v.exchanges.find((e) => e.error)?.error?.code;
+      const message = v.counts ? v.message : `${v.baseline === 'known' ? 'KNOWN' : 'BLOCKED'}: ${v.message}`;
+      return element('error', { message, type: code ?? (v.blockedBy ? 'blocked' : 'errored') }, body(v, failOn));
     }
     case 'failed': {
-      const message = c.severity === 'MUST' ? c.message : `WARNING (${c.severity}): ${c.message}`;
-      return element('failure', { message, type: c.severity }, checkBody(c));
+      const type = v.kind === 'check' ? v.severity : 'mapping';
+      const message = v.counts ? v.message : v.baseline === 'known' ? `KNOWN: ${v.message}` : `WARNING (${type}): ${v.message}`;
+      return element('failure', { message, type }, body(v, failOn));
     }
   }
 }
 
-function checkBody(c: CheckResult): string {
-  const lines = [`check: ${c.id} (${c.title})`];
-  if (c.dialect) lines.push(`dialect: ${c.dialect}`);
-  if (c.expected !== undefined) lines.push(`expected: ${c.expected}`);
-  if (c.actual !== undefined) lines.push(`actual: ${c.actual}`);
-  lines.push(`rule: ${c.reference} (${c.severity}; ${c.entra ? 'Entra depends on it' : 'Entra does not depend on it'})`);
-  if (c.severity !== 'MUST' && c.outcome === 'failed') lines.push(`note: a ${c.severity} check does not fail the run (unless --strict)`);
-  if (c.entraMessage) lines.push(`Entra: ${c.entraMessage}`);
-  if (c.hint) lines.push(`hint: ${c.hint}`);
-  return lines.join('\n');
+/** The failure text: what it is, then the shared failure fields as `label: text` lines. */
+function body(v: Verdict, failOn: FailOn): string {
+  const head = v.kind === 'check' ? `check: ${v.id} (${v.title})` : `mapping row: ${v.id}`;
+  return [head, ...failureFields(v, failOn).filter((f) => f.key !== 'problem').map((f) => (f.label ? `${f.label}: ${f.text}` : `  ${f.text}`))].join('\n');
 }
 
-function mappingCase(m: MappingResult): Case {
+function mappingCase(m: MappingResult, failOn: FailOn): Case {
   return {
     classname: `scimcheck.app.${classSegment(m.app)}`,
     name: `${m.object} ${m.attribute}`,
     durationMs: m.durationMs,
     outcome: m.outcome,
-    verdict: mappingVerdict(m),
+    verdict: verdictElement(m, failOn),
     exchanges: m.exchanges,
   };
-}
-
-function mappingVerdict(m: MappingResult): string {
-  switch (m.outcome) {
-    case 'passed':
-      return '';
-    case 'skipped':
-      return `<skipped${attrs({ message: m.message })}/>`;
-    case 'errored':
-      return element('error', { message: m.message, type: 'errored' }, mappingBody(m));
-    case 'failed':
-      return element('failure', { message: m.message, type: 'mapping' }, mappingBody(m));
-  }
-}
-
-function mappingBody(m: MappingResult): string {
-  const p = m.phases;
-  const dialects = Object.entries(m.dialects)
-    .map(([d, ph]) => `${d}=${ph}`)
-    .join(' ');
-  return [
-    `mapping: ${m.app} ${m.object} ${m.attribute} (${m.type}${m.matching ? ', matching attribute' : ''})`,
-    `phases: declared=${p.declared} create=${p.create} read=${p.read} update=${p.update} filter=${p.filter}`,
-    ...(dialects ? [`update by dialect: ${dialects}`] : []),
-  ].join('\n');
 }
 
 /** classname+name must be unique in the file: a repeated pair gets ` (2)`, ` (3)`, … */
@@ -285,3 +260,7 @@ const ATTR_ESCAPES: Record<string, string> = {
   '\t': '&#9;',
   '\n': '&#10;',
 };
+
+export const create: CreateReporter = (_io, _info, opts) => ({
+  report: (report) => writeReportFile('junit', opts.junit!, toJUnit(report)),
+});

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { MappingResult, Phase } from '../mapping/engine.js';
+import type { MappingResult, Phase } from '../model/verdict.js';
 
 const MARK: Record<Phase, string> = { passed: '✔', failed: '✖', errored: '!', skipped: '-', 'n/a': '·' };
 

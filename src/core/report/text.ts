@@ -1,37 +1,34 @@
+/** Terminal text of verdicts: one line per check, the failure details under it, the summary line, --verbose exchanges. */
 import type { ChalkInstance } from 'chalk';
-import type { Exchange } from '../http/exchange.js';
-import { counts, type CheckResult, type FailOn, type Summary } from '../result.js';
+import type { Exchange } from '../model/exchange.js';
+import type { CheckResult, FailOn, Summary, Verdict } from '../model/verdict.js';
+import { failureFields, preview } from './failure.js';
 
 const SYMBOL = { passed: '✔', failed: '✖', errored: '!', skipped: '-' } as const;
-const BODY_PREVIEW = 600;
 
-/** One line per check: symbol, id, title, timing. Warnings (failed SHOULD/MAY) show as `▲`. */
-export function checkLine(c: CheckResult, ch: ChalkInstance, failOn: FailOn | boolean = 'must'): string {
-  const warn = c.outcome === 'failed' && !counts(c.severity, failOn);
-  const sym = warn ? ch.yellow('▲') : paint(ch, c.outcome, SYMBOL[c.outcome]);
-  const label = warn ? 'WARN' : c.outcome.toUpperCase();
-  const time = c.durationMs ? ch.dim(` (${c.durationMs} ms)`) : '';
-  const suffix = c.outcome === 'skipped' ? ch.dim(` [skipped: ${c.message}]`) : '';
-  return `${sym} ${label.padEnd(7)} ${c.id}  ${c.title}${time}${suffix}`;
+/** How a verdict shows: its outcome, or WARN for a failed check that does not count, KNOWN for a baseline's failure. */
+export function label(v: Verdict): 'PASSED' | 'FAILED' | 'ERRORED' | 'SKIPPED' | 'WARN' | 'KNOWN' | 'BLOCKED' {
+  if ((v.outcome === 'failed' || v.outcome === 'errored') && !v.counts) {
+    if (v.baseline === 'known') return 'KNOWN';
+    if (v.blockedBy) return 'BLOCKED';
+    if (v.outcome === 'failed') return 'WARN';
+  }
+  return v.outcome.toUpperCase() as 'PASSED';
 }
 
-/** The details under a failed or errored check: request, response, expectation, rule, Entra's view, fix. */
-export function checkDetails(c: CheckResult, ch: ChalkInstance): string[] {
-  if (c.outcome === 'passed' || c.outcome === 'skipped') return [];
-  const lines: string[] = [];
-  const row = (k: string, v: string) => lines.push(`      ${ch.dim(k.padEnd(9))} ${v}`);
-  row('problem', c.message);
-  const ex = c.exchanges[c.exchanges.length - 1];
-  if (ex) {
-    row('request', `${ex.request.method} ${ex.request.url}`);
-    if (ex.request.body) row('', truncate(ex.request.body));
-    if (ex.response) row('response', `${ex.response.status} ${truncate(ex.response.body) || '(empty body)'}`);
-  }
-  if (c.expected) row('expected', c.expected);
-  row('rule', `${c.reference} (${c.severity}${c.entra ? '; Entra depends on it' : '; Entra does not depend on it'})`);
-  if (c.entraMessage) row('Entra', c.entraMessage);
-  if (c.hint) row('fix', c.hint);
-  return lines;
+/** One line per check: symbol, label, id, title, timing. Warnings (failed SHOULD/MAY that do not count) show as `▲`. */
+export function checkLine(c: CheckResult, ch: ChalkInstance): string {
+  const l = label(c);
+  const sym = l === 'WARN' || l === 'KNOWN' ? ch.yellow('▲') : paint(ch, c.outcome, SYMBOL[c.outcome]);
+  const time = c.durationMs ? ch.dim(` (${c.durationMs} ms)`) : '';
+  const suffix = c.outcome === 'skipped' ? ch.dim(` [skipped: ${c.message}]`) : '';
+  return `${sym} ${l.padEnd(7)} ${c.id}  ${c.title}${time}${suffix}`;
+}
+
+/** The details under a failed or errored verdict (the shared failure fields, report/failure.ts). */
+export function checkDetails(v: Verdict, ch: ChalkInstance, failOn: FailOn): string[] {
+  if (v.outcome === 'passed' || v.outcome === 'skipped') return [];
+  return failureFields(v, failOn).map((f) => `      ${ch.dim(f.label.padEnd(9))} ${f.text}`);
 }
 
 export function summaryLine(s: Summary, ch: ChalkInstance): string {
@@ -52,17 +49,12 @@ export function summaryLine(s: Summary, ch: ChalkInstance): string {
 /** A compact one-exchange dump for --verbose. */
 export function exchangeLines(e: Exchange, ch: ChalkInstance): string[] {
   const out = [ch.dim(`#${e.seq} ${e.request.method} ${e.request.url}`)];
-  if (e.request.body) out.push(ch.dim(`   > ${truncate(e.request.body)}`));
-  if (e.response) out.push(ch.dim(`   < ${e.response.status} ${truncate(e.response.body)} (${e.durationMs} ms)`));
+  if (e.request.body) out.push(ch.dim(`   > ${preview(e.request.body)}`));
+  if (e.response) out.push(ch.dim(`   < ${e.response.status} ${preview(e.response.body)} (${e.durationMs} ms)`));
   if (e.error) out.push(ch.dim(`   ! ${e.error.message}`));
   return out;
 }
 
 function paint(ch: ChalkInstance, outcome: CheckResult['outcome'], s: string): string {
   return outcome === 'passed' ? ch.green(s) : outcome === 'skipped' ? ch.dim(s) : ch.red(s);
-}
-
-function truncate(s: string): string {
-  const flat = s.replace(/\s*\n\s*/g, ' ').trim();
-  return flat.length > BODY_PREVIEW ? `${flat.slice(0, BODY_PREVIEW - 1)}… (${s.length} chars)` : flat;
 }

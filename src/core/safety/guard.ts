@@ -7,7 +7,7 @@
  * - after a 5xx (or no answer) to a create, it checks whether the object exists before the client may send it again.
  */
 import type { RequestGuard, ScimRequest, ScimResponse } from '../http/client.js';
-import type { CleanupItem } from '../runner/runner.js';
+import type { CleanupItem } from '../model/verdict.js';
 import type { Ledger, LedgerEntry, ObjectType } from './ledger.js';
 
 const RESOURCE = /^\/(Users|Groups)(?:\/([^/?]+))?\/?$/i;

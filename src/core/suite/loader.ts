@@ -113,10 +113,23 @@ function semantic(src: YamlSource, raw: RawSuite): Suite {
       response = k;
     }
     checkTemplates({ request: def.request, expect: def.expect }, path, dialect !== undefined);
+    checkTemplates(def.title, [...path, 'title'], false);
+    for (const r of refsIn(def.title)) {
+      if (r.kind !== 'vars') throw new ConfigError(`${src.where([...path, 'title'])}: a title may use vars only, not {{ ${r.text} }}`);
+    }
     for (const name of Object.keys(def.capture ?? {})) captures.add(name);
     if (def.cleanup !== undefined) checkTemplates(def.cleanup, [...path, 'cleanup'], dialect !== undefined);
     keys.add(key);
-    steps.push({ ...def, key, ...(needs.length ? { needs } : {}), ...(response !== undefined ? { response } : {}), ...(dialect ? { dialect } : {}), where: src.where(path) });
+    const pos = src.posOf(path);
+    steps.push({
+      ...def,
+      key,
+      ...(needs.length ? { needs } : {}),
+      ...(response !== undefined ? { response } : {}),
+      ...(dialect ? { dialect } : {}),
+      where: `${src.file}:${pos.line}:${pos.col}`,
+      source: { file: src.file, line: pos.line, column: pos.col },
+    });
   };
 
   raw.steps.forEach((item, i) => {

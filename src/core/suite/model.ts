@@ -1,5 +1,5 @@
 /** The suite model: what `schemas/suite.schema.json` describes, as the loader hands it to the runner. */
-import type { Severity } from '../result.js';
+import type { Severity, SourcePosition } from '../model/verdict.js';
 
 export type Dialect = 'entra-legacy' | 'entra';
 export const DIALECTS: readonly Dialect[] = ['entra-legacy', 'entra'];
@@ -85,6 +85,8 @@ export interface Step extends StepDef {
   dialect?: Dialect;
   /** Where the step is defined, `file:line:col`, for messages. */
   where: string;
+  /** The same as a position, for reports (annotations, JUnit). */
+  source: SourcePosition;
 }
 
 export interface Suite {

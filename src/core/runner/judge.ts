@@ -1,6 +1,6 @@
 /**
- * Evaluates a step's expectations against a response. Each failure says what was expected, what came back, and
- * where (a JSON path or a SCIM attribute path).
+ * Judging: a step's expectations against a response. Each failure says what was expected, what came back, and
+ * where (a JSON pointer, a header, or a SCIM attribute path). `verdictOf` turns the failures into a check's fields.
  */
 import { FilterError, parsePath, selectValues } from '../scim/filter/index.js';
 import type { ServerSchemas } from '../scim/compile-schema.js';
@@ -9,10 +9,29 @@ import { formatIssues, preview, validateMessage, type MessageSchemaName } from '
 import type { ScimResponse } from '../http/client.js';
 import type { Expectations, ListExpectation } from '../suite/model.js';
 
-export interface Failure {
-  what: string;
-  expected: string;
-  actual: string;
+import type { FailedExpectation } from '../model/verdict.js';
+
+export type Failure = FailedExpectation;
+
+/** The fields of a check's verdict from the failures of its response: passed, or failed with every failure listed. */
+export function verdictOf(failures: Failure[], status: number | undefined, hint: string | undefined) {
+  if (failures.length === 0) return { outcome: 'passed' as const, message: `${status}` };
+  const first = failures[0]!;
+  const more = failures.length > 1 ? ` (+${failures.length - 1} more: ${failures.slice(1).map((f) => f.what).join(', ')})` : '';
+  return {
+    outcome: 'failed' as const,
+    message: `${first.what}: expected ${first.expected}, got ${first.actual}${more}`,
+    expected: first.expected,
+    actual: first.actual,
+    failures,
+    ...(hint ? { hint } : {}),
+  };
+}
+
+/** `body.a.b` / `body.a[2]` as a JSON pointer (`/a/b`, `/a/2`). */
+function pointerOf(at: string): string {
+  const segs = at.replace(/^body\.?/, '').match(/[^.[\]]+/g) ?? [];
+  return segs.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 const USER_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -28,11 +47,12 @@ export function evaluate(res: ScimResponse, exp: Expectations, registry: SchemaR
   }
   for (const [name, rule] of Object.entries(exp.headers ?? {})) {
     const value = res.headers[name.toLowerCase()];
-    if (rule.present === true && value === undefined) out.push({ what: `header ${name}`, expected: 'present', actual: 'absent' });
-    if (rule.present === false && value !== undefined) out.push({ what: `header ${name}`, expected: 'absent', actual: JSON.stringify(value) });
-    if (rule.equals !== undefined && value !== rule.equals) out.push({ what: `header ${name}`, expected: JSON.stringify(rule.equals), actual: value === undefined ? 'absent' : JSON.stringify(value) });
-    if (rule.startsWith !== undefined && !(value ?? '').startsWith(rule.startsWith)) out.push({ what: `header ${name}`, expected: `starts with ${JSON.stringify(rule.startsWith)}`, actual: value === undefined ? 'absent' : JSON.stringify(value) });
-    if (rule.matches !== undefined && !new RegExp(rule.matches).test(value ?? '')) out.push({ what: `header ${name}`, expected: `matches /${rule.matches}/`, actual: value === undefined ? 'absent' : JSON.stringify(value) });
+    const header = name.toLowerCase();
+    if (rule.present === true && value === undefined) out.push({ what: `header ${name}`, header, expected: 'present', actual: 'absent' });
+    if (rule.present === false && value !== undefined) out.push({ what: `header ${name}`, header, expected: 'absent', actual: JSON.stringify(value) });
+    if (rule.equals !== undefined && value !== rule.equals) out.push({ what: `header ${name}`, header, expected: JSON.stringify(rule.equals), actual: value === undefined ? 'absent' : JSON.stringify(value) });
+    if (rule.startsWith !== undefined && !(value ?? '').startsWith(rule.startsWith)) out.push({ what: `header ${name}`, header, expected: `starts with ${JSON.stringify(rule.startsWith)}`, actual: value === undefined ? 'absent' : JSON.stringify(value) });
+    if (rule.matches !== undefined && !new RegExp(rule.matches).test(value ?? '')) out.push({ what: `header ${name}`, header, expected: `matches /${rule.matches}/`, actual: value === undefined ? 'absent' : JSON.stringify(value) });
   }
   const needsJson = exp.schema || exp.body !== undefined || exp.attributes || exp.list || exp.error || exp.noNulls;
   if (needsJson && res.json === undefined) {
@@ -52,12 +72,12 @@ export function evaluate(res: ScimResponse, exp: Expectations, registry: SchemaR
     const issues = validateMessage('Error', json);
     if (issues.length) out.push({ what: 'error body', expected: 'a SCIM Error (RFC 7644 §3.12)', actual: formatIssues(issues.slice(0, 5), json).join('; ') });
     const body = json as Record<string, unknown>;
-    if (issues.length === 0 && body.status !== String(status)) out.push({ what: 'error status', expected: JSON.stringify(String(status)), actual: JSON.stringify(body.status) });
-    if (exp.error.scimType !== undefined && body?.scimType !== exp.error.scimType) out.push({ what: 'scimType', expected: JSON.stringify(exp.error.scimType), actual: body?.scimType === undefined ? 'absent' : JSON.stringify(body.scimType) });
+    if (issues.length === 0 && body.status !== String(status)) out.push({ what: 'error status', pointer: '/status', expected: JSON.stringify(String(status)), actual: JSON.stringify(body.status) });
+    if (exp.error.scimType !== undefined && body?.scimType !== exp.error.scimType) out.push({ what: 'scimType', pointer: '/scimType', expected: JSON.stringify(exp.error.scimType), actual: body?.scimType === undefined ? 'absent' : JSON.stringify(body.scimType) });
   }
   if (exp.body !== undefined) {
     const miss = subsetMismatch(exp.body, json, 'body');
-    if (miss) out.push(miss);
+    if (miss) out.push({ ...miss, pointer: pointerOf(miss.what) });
   }
   if (exp.noNulls) {
     const nulls = nullPointers(json);
@@ -135,19 +155,19 @@ function listFailures(l: ListExpectation, json: unknown): Failure[] {
   const ids = resources.map((r) => String(r?.id));
   const out: Failure[] = [];
   const num = (what: string, want: number | string | undefined, got: unknown) => {
-    if (want !== undefined && Number(want) !== got) out.push({ what, expected: String(want), actual: got === undefined ? 'absent' : JSON.stringify(got) });
+    if (want !== undefined && Number(want) !== got) out.push({ what, pointer: `/${what}`, expected: String(want), actual: got === undefined ? 'absent' : JSON.stringify(got) });
   };
   num('totalResults', l.totalResults, body?.totalResults);
   num('startIndex', l.startIndex, body?.startIndex);
   num('itemsPerPage', l.itemsPerPage, body?.itemsPerPage);
-  if (l.count !== undefined && Number(l.count) !== resources.length) out.push({ what: 'Resources', expected: `${l.count} resource(s)`, actual: `${resources.length}` });
+  if (l.count !== undefined && Number(l.count) !== resources.length) out.push({ what: 'Resources', pointer: '/Resources', expected: `${l.count} resource(s)`, actual: `${resources.length}` });
   if (l.ids) {
     const want = [...l.ids].sort();
-    if (JSON.stringify(want) !== JSON.stringify([...ids].sort())) out.push({ what: 'Resources ids', expected: JSON.stringify(l.ids), actual: JSON.stringify(ids) });
+    if (JSON.stringify(want) !== JSON.stringify([...ids].sort())) out.push({ what: 'Resources ids', pointer: '/Resources', expected: JSON.stringify(l.ids), actual: JSON.stringify(ids) });
   }
-  if (l.idsInOrder && JSON.stringify(l.idsInOrder) !== JSON.stringify(ids)) out.push({ what: 'Resources order', expected: JSON.stringify(l.idsInOrder), actual: JSON.stringify(ids) });
-  for (const id of l.contains ?? []) if (!ids.includes(id)) out.push({ what: 'Resources', expected: `contains ${id}`, actual: JSON.stringify(ids) });
-  for (const id of l.excludes ?? []) if (ids.includes(id)) out.push({ what: 'Resources', expected: `does not contain ${id}`, actual: JSON.stringify(ids) });
+  if (l.idsInOrder && JSON.stringify(l.idsInOrder) !== JSON.stringify(ids)) out.push({ what: 'Resources order', pointer: '/Resources', expected: JSON.stringify(l.idsInOrder), actual: JSON.stringify(ids) });
+  for (const id of l.contains ?? []) if (!ids.includes(id)) out.push({ what: 'Resources', pointer: '/Resources', expected: `contains ${id}`, actual: JSON.stringify(ids) });
+  for (const id of l.excludes ?? []) if (ids.includes(id)) out.push({ what: 'Resources', pointer: '/Resources', expected: `does not contain ${id}`, actual: JSON.stringify(ids) });
   const has = (r: Record<string, unknown>, attr: string) => Object.keys(r ?? {}).some((k) => k.toLowerCase() === attr.toLowerCase());
   for (const attr of l.eachHas ?? []) {
     const bad = resources.filter((r) => !has(r, attr));

@@ -1,19 +1,20 @@
 /**
  * The JSON result of a run (schemas/report.schema.json): what `--json` prints and `--report-json` writes, and the one
- * input of every file reporter (JUnit, HTML, HAR, GitHub). Everything in it is already redacted.
+ * input of every reporter (terminal, JUnit, HTML, HAR, GitHub). Everything in it is already redacted, and everything
+ * a reporter shows is read from it: which verdicts count, the exit code, `--fail-on` and the baseline are decided
+ * before it is made (src/core/runner/policy.ts).
  */
 import type { ExitCode } from '../errors.js';
-import type { Exchange } from '../http/exchange.js';
-import type { MappingResult } from '../mapping/engine.js';
-import type { CheckResult, Summary } from '../result.js';
-import type { CleanupItem } from '../runner/runner.js';
-import type { BaselineVerdict } from '../baseline.js';
+import type { Exchange } from './exchange.js';
+import type { BaselineVerdict, CheckResult, CleanupItem, FailOn, MappingResult, Summary } from './verdict.js';
 
 export interface Report {
   tool: { name: 'scimcheck'; version: string };
   command: string;
   target: { baseUrl: string };
   exitCode: ExitCode;
+  /** Which failed checks count (`--fail-on`; `--strict` is `any`). */
+  failOn: FailOn;
   summary: Summary;
   checks: CheckResult[];
   runId?: string;
@@ -44,4 +45,9 @@ export function allExchanges(report: Report): Exchange[] {
   for (const c of report.checks) for (const e of c.exchanges) bySeq.set(e.seq, e);
   for (const m of report.mappings ?? []) for (const e of m.exchanges) bySeq.set(e.seq, e);
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** Checks, then mapping rows: every verdict of a report in report order. */
+export function verdictsOf(report: Pick<Report, 'checks' | 'mappings'>): (CheckResult | MappingResult)[] {
+  return [...report.checks, ...(report.mappings ?? [])];
 }
