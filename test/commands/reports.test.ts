@@ -50,7 +50,7 @@ describe('GitHub Actions', () => {
     expect(r.code).toBe(1);
     const annotations = r.stdout.split('\n').filter((l) => l.startsWith('::'));
     expect(annotations).toHaveLength(5);
-    expect(annotations[0]).toMatch(/^::error file=suites\/errors\.yaml,title=errors\/duplicate-username-error-body::/);
+    expect(annotations[0]).toMatch(/^::error file=suites\/errors\.yaml,line=\d+,col=\d+,title=errors\/duplicate-username-error-body::/);
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier step\n')).toBe(true);
     expect(md).toContain('errors/unknown-id-error-body');

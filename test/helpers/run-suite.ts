@@ -3,7 +3,7 @@
  * each check, for fault-table tests: "with fault F, exactly these checks fail".
  */
 import { ScimClient } from '../../src/core/http/client.js';
-import type { CheckResult } from '../../src/core/result.js';
+import type { CheckResult } from '../../src/core/model/verdict.js';
 import { runSuites, type RunResult } from '../../src/core/runner/runner.js';
 import { loadSuiteDir } from '../../src/core/suite/loader.js';
 import type { Dialect, Suite } from '../../src/core/suite/model.js';
