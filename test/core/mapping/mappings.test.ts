@@ -4,13 +4,13 @@
  * appears, with the phase that failed named.
  */
 import { describe, expect, it } from 'vitest';
-import { ScimClient } from '../../src/core/http/client.js';
-import type { MappingResult } from '../../src/core/mapping/engine.js';
-import { loadProfileDir } from '../../src/core/mapping/profile.js';
-import { runSuites } from '../../src/core/runner/runner.js';
-import type { Dialect } from '../../src/core/suite/model.js';
-import { resolveTarget } from '../../src/core/target/resolve.js';
-import { FAULTS, startServer, type FaultName } from '../../src/server/index.js';
+import { ScimClient } from '../../../src/core/http/client.js';
+import type { MappingResult } from '../../../src/core/mapping/engine.js';
+import { loadProfileDir } from '../../../src/core/mapping/profile.js';
+import { runSuites } from '../../../src/core/runner/runner.js';
+import type { Dialect } from '../../../src/core/suite/model.js';
+import { resolveTarget } from '../../../src/core/target/resolve.js';
+import { FAULTS, startServer, type FaultName } from '../../../src/server/index.js';
 
 const profiles = loadProfileDir();
 const E = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user';

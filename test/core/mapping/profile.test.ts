@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
-import { loadEntraSchema } from '../../src/core/mapping/entra-schema.js';
-import { parseProfile } from '../../src/core/mapping/profile.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { loadEntraSchema } from '../../../src/core/mapping/entra-schema.js';
+import { parseProfile } from '../../../src/core/mapping/profile.js';
 
 const ok = `id: mine
 title: My app
@@ -52,7 +52,7 @@ describe('profile loader', () => {
 });
 
 describe("Entra's schema export (Microsoft Graph synchronizationSchema)", () => {
-  const file = fileURLToPath(new URL('../fixtures/entra/scim-app-schema.json', import.meta.url));
+  const file = fileURLToPath(new URL('../../fixtures/entra/scim-app-schema.json', import.meta.url));
   it('becomes a profile: enabled object mappings, matching by matchingPriority, types from the target directory', () => {
     const p = loadEntraSchema(file);
     expect(p.id).toBe('entra-schema-scim-app-schema');
@@ -74,7 +74,7 @@ describe("Entra's schema export (Microsoft Graph synchronizationSchema)", () => 
 
   it('refuses a file that is not such an export, in one line', () => {
     expect(() => loadEntraSchema('/nonexistent.json')).toThrow('--entra-schema: cannot read /nonexistent.json: no such file');
-    const readme = fileURLToPath(new URL('../../package.json', import.meta.url));
+    const readme = fileURLToPath(new URL('../../../package.json', import.meta.url));
     expect(() => loadEntraSchema(readme)).toThrow(/no synchronizationRules: expected the schema JSON that Entra's provisioning page downloads/);
   });
 });

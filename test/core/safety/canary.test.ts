@@ -9,9 +9,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { startTokenEndpoint, type TestTokenEndpoint } from '../helpers/oauth.js';
+import { startServer, type RunningServer } from '../../../src/server/index.js';
+import { cleanEnv, runCli } from '../../helpers/cli.js';
+import { startTokenEndpoint, type TestTokenEndpoint } from '../../helpers/oauth.js';
 
 const TOKEN = 'canary-bearer-7d2f9a41c6';
 const USER = 'svc-scim';

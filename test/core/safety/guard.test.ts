@@ -1,8 +1,8 @@
 /** The tenant's data: a run changes and deletes only what it created, marks what it creates, and leaves nothing. */
 import { describe, expect, it } from 'vitest';
-import { loadProfileDir } from '../../src/core/mapping/profile.js';
-import { parseSuite } from '../../src/core/suite/loader.js';
-import { runAgainstReference } from '../helpers/run-suite.js';
+import { loadProfileDir } from '../../../src/core/mapping/profile.js';
+import { parseSuite } from '../../../src/core/suite/loader.js';
+import { runAgainstReference } from '../../helpers/run-suite.js';
 
 const hostileSuite = parseSuite(
   `id: meddler

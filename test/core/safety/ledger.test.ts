@@ -2,8 +2,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
-import { Ledger, stateDir } from '../../src/core/safety/ledger.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { Ledger, stateDir } from '../../../src/core/safety/ledger.js';
 
 describe('the ledger file', () => {
   it('is written before the id is known, read back by cleanup, and removed when nothing remains', () => {

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/core/safety/ledger.js';
-import { startServer, type RunningServer } from '../../src/server/index.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
+import { Ledger } from '../../../src/core/safety/ledger.js';
+import { startServer, type RunningServer } from '../../../src/server/index.js';
+import { cleanEnv, runCli } from '../../helpers/cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const servers: RunningServer[] = [];
 afterEach(async () => {
   while (servers.length) await servers.pop()!.close();
