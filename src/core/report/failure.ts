@@ -86,7 +86,11 @@ function exchangeFields(ex: Exchange, add: (key: FieldKey, label: string, text: 
 /** A body on one line, cut at BODY_PREVIEW characters with its full length said. */
 export function preview(s: string): string {
   const flat = s.replace(/\s*\n\s*/g, ' ').trim();
-  return flat.length > BODY_PREVIEW ? `${flat.slice(0, BODY_PREVIEW - 1)}… (${s.length} chars)` : flat;
+  if (flat.length <= BODY_PREVIEW) return flat;
+  let cut = BODY_PREVIEW - 1;
+  const last = flat.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut--; // do not split a surrogate pair
+  return `${flat.slice(0, cut)}… (${s.length} chars)`;
 }
 
 function oneLine(s: string): string {

@@ -183,7 +183,7 @@ export function githubStepSummary(report: Report): string {
       rows: problems.map((p) => {
         const c = p.check!;
         const result = p.kind !== 'warning' ? (p.kind === 'errored' ? '❌ errored' : '❌ failed') : c.baseline === 'known' ? '⚠️ known' : c.blockedBy ? '⚠️ blocked' : '⚠️ warning';
-        const fix = c.hint ? `<br>**Fix:** ${cell(c.hint)}` : '';
+        const fix = c.hint && !c.blockedBy ? `<br>**Fix:** ${cell(c.hint)}` : '';
         return `| ${result} | ${codeSpan(clip(c.id, 200))} | ${c.severity} | ${c.entra ? 'yes' : 'no'} | ${cell(c.reference, 200)} | ${cell(c.message)}${fix} |`;
       }),
       tail: [''],
@@ -215,7 +215,8 @@ export function githubStepSummary(report: Report): string {
           const ph = r.phases;
           const marks = [ph.declared, ph.create, ph.read, ph.update, ph.filter].map((x) => PHASE_MARK[x]).join(' | ');
           const attr = `${codeSpan(clip(r.attribute, 200))}${r.matching ? ' (matching)' : ''}`;
-          return `| ${r.outcome === 'errored' ? '❌ errored' : '❌ failed'} | ${cell(r.object, 20)} | ${attr} | ${cell(r.type, 50)} | ${marks} | ${cell(r.message)} |`;
+          const result = r.counts ? (r.outcome === 'errored' ? '❌ errored' : '❌ failed') : r.baseline === 'known' ? '⚠️ known' : '⚠️ warning';
+          return `| ${result} | ${cell(r.object, 20)} | ${attr} | ${cell(r.type, 50)} | ${marks} | ${cell(r.message)} |`;
         }),
         tail: bad.length ? [''] : [],
         note: (n) => truncated(n, 'failed mapping row', ` of ${cell(app, 200)}`),

@@ -117,19 +117,22 @@ class Context {
     n = 0;
     for (const m of report.mappings ?? []) {
       if (m.outcome === 'failed' || m.outcome === 'errored') this.anchors.set(m, `m-${++n}`);
-      this.count([m.outcome]);
+      this.count(this.kinds(m));
     }
   }
 
-  /** The filter tokens of a row (`data-outcome`): a warning (a failed check that does not count) is also a failure. */
-  kinds(c: CheckResult): Kind[] {
-    if (c.outcome === 'failed' && !c.counts) return ['failed', 'warning'];
-    return [c.outcome];
+  /**
+   * The filter tokens of a row (`data-outcome`): a failure that does not count (a warning, a known failure, a
+   * blocked check) is also a warning.
+   */
+  kinds(v: Verdict): Kind[] {
+    if ((v.outcome === 'failed' || v.outcome === 'errored') && !v.counts) return [v.outcome, 'warning'];
+    return [v.outcome];
   }
 
-  kind(c: CheckResult): Kind {
-    const k = this.kinds(c);
-    return k[k.length - 1] ?? c.outcome;
+  kind(v: Verdict): Kind {
+    const k = this.kinds(v);
+    return k[k.length - 1] ?? v.outcome;
   }
 
   private count(kinds: Kind[]): void {
@@ -308,7 +311,7 @@ function checkRow(c: CheckResult, ctx: Context): Html {
 <td><span class="sev sev-${c.severity}">${c.severity}</span></td>
 <td>${c.entra ? html`<strong>yes</strong>` : 'no'}</td>
 <td>${c.reference}</td>
-<td class="col-outcome">${badge(kind)}${anchor ? html` <a class="details-link" href="#${anchor}">details<span class="sr-only"> of ${c.id}</span></a>` : ''}</td>
+<td class="col-outcome">${badge(kind, c)}${anchor ? html` <a class="details-link" href="#${anchor}">details<span class="sr-only"> of ${c.id}</span></a>` : ''}</td>
 </tr>
 `;
 }
@@ -333,7 +336,7 @@ function mappings(report: Report, ctx: Context): Html {
 ${apps.map((app) => {
   const appRows = rows.filter((r) => r.app === app);
   return html`<section class="app" id="app-${app}" data-group aria-labelledby="app-${app}-h">
-<h3 id="app-${app}-h">App <code>${app}</code> <span class="tally">${tally(appRows.map((r) => r.outcome))}</span></h3>
+<h3 id="app-${app}-h">App <code>${app}</code> <span class="tally">${tally(appRows.map((r) => ctx.kind(r)))}</span></h3>
 <div class="scroll">
 <table class="grid mappings filterable">
 <thead><tr><th scope="col">Object</th><th scope="col">Attribute</th><th scope="col">Type</th><th scope="col">Declared</th><th scope="col">Create</th><th scope="col">Read</th><th scope="col">Update</th><th scope="col">Filter</th>${dialects.map((d) => html`<th scope="col" class="wrap">Update<br><span class="nowrap">[${d}]</span></th>`)}<th scope="col">Verdict</th><th scope="col" class="col-reason">Reason</th></tr></thead>
@@ -352,7 +355,8 @@ ${appRows.map((r) => mappingRow(r, dialects, ctx))}
 function mappingRow(r: MappingResult, dialects: string[], ctx: Context): Html {
   const anchor = ctx.anchors.get(r);
   const byDialect = r.dialects as Record<string, Phase | undefined>;
-  return html`<tr data-kind="mapping" data-outcome="${r.outcome}" class="row-${r.outcome}">
+  const kind = ctx.kind(r);
+  return html`<tr data-kind="mapping" data-outcome="${ctx.kinds(r).join(' ')}" class="row-${kind}">
 <td>${r.object}</td>
 <td class="attr"><code>${breakable(r.attribute)}</code>${r.matching ? html` <span class="tag">matching</span>` : ''}</td>
 <td>${r.type}</td>
@@ -362,7 +366,7 @@ function mappingRow(r: MappingResult, dialects: string[], ctx: Context): Html {
 <td>${phase(r.phases.update)}</td>
 <td>${phase(r.phases.filter)}</td>
 ${dialects.map((d) => html`<td>${phase(byDialect[d] ?? 'n/a')}</td>`)}
-<td class="col-outcome">${badge(r.outcome)}${anchor ? html` <a class="details-link" href="#${anchor}">details<span class="sr-only"> of ${r.attribute}</span></a>` : ''}</td>
+<td class="col-outcome">${badge(kind, r)}${anchor ? html` <a class="details-link" href="#${anchor}">details<span class="sr-only"> of ${r.attribute}</span></a>` : ''}</td>
 <td class="${r.outcome === 'passed' ? 'muted' : 'why'}">${r.message}</td>
 </tr>
 `;
@@ -388,7 +392,7 @@ function checkFailure(c: CheckResult, ctx: Context): Html {
   const kind = ctx.kind(c);
   const anchor = ctx.anchors.get(c) ?? '';
   return html`<article class="failure failure-${kind}" id="${anchor}" data-outcome="${ctx.kinds(c).join(' ')}" aria-labelledby="${anchor}-h">
-<h4 id="${anchor}-h">${badge(kind)} <code>${c.id}</code> <span class="failure-title">${c.title}</span></h4>
+<h4 id="${anchor}-h">${badge(kind, c)} <code>${c.id}</code> <span class="failure-title">${c.title}</span></h4>
 ${facts(c, ctx)}
 ${exchanges(c.exchanges)}
 </article>
@@ -397,8 +401,9 @@ ${exchanges(c.exchanges)}
 
 function mappingFailure(m: MappingResult, ctx: Context): Html {
   const anchor = ctx.anchors.get(m) ?? '';
-  return html`<article class="failure failure-${m.outcome}" id="${anchor}" data-outcome="${m.outcome}" aria-labelledby="${anchor}-h">
-<h4 id="${anchor}-h">${badge(m.outcome)} <code>${m.app}</code> · ${m.object} <code>${m.attribute}</code></h4>
+  const kind = ctx.kind(m);
+  return html`<article class="failure failure-${kind}" id="${anchor}" data-outcome="${ctx.kinds(m).join(' ')}" aria-labelledby="${anchor}-h">
+<h4 id="${anchor}-h">${badge(kind, m)} <code>${m.app}</code> · ${m.object} <code>${m.attribute}</code></h4>
 ${facts(m, ctx)}
 ${exchanges(m.exchanges)}
 </article>
@@ -586,8 +591,10 @@ ${items.map(
 // ------------------------------------------------------------------------------------------------------------------
 // Small pieces
 
-function badge(kind: Kind): Html {
-  return html`<span class="badge badge-${kind}">${LABEL[kind]}</span>`;
+/** An outcome's badge; a failure that does not count says why: a warning, a known failure, or blocked. */
+function badge(kind: Kind, v?: Verdict): Html {
+  const word = kind === 'warning' && v ? (v.baseline === 'known' ? 'Known' : v.blockedBy ? 'Blocked' : LABEL.warning) : LABEL[kind];
+  return html`<span class="badge badge-${kind}">${word}</span>`;
 }
 
 function phase(p: Phase): Html {
