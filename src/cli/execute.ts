@@ -56,7 +56,9 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput): Promise
   const failOn: FailOn = flags.strict ? 'any' : ((flags['fail-on'] ?? 'must') as FailOn);
   const baseline = flags.baseline ? { file: flags.baseline, failures: readBaseline(flags.baseline).failures } : undefined;
   const policy = new Policy({ failOn, ...(baseline ? { baseline } : {}) });
-  const scope = input.command === 'test-connection' ? undefined : `(${plural(input.suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`;
+  // With --check, only the suites of the checks run.
+  const suites = flags.check?.length ? input.suites.filter((s) => flags.check!.some((c) => c.startsWith(`${s.id}/`))) : input.suites;
+  const scope = input.command === 'test-connection' ? undefined : `(${plural(suites.length, 'suite')}${input.profiles.length ? `, ${plural(input.profiles.length, 'app profile')}` : ''})`;
   const opts: ReporterOptions = {
     json,
     verbose: flags.verbose === true,
@@ -71,7 +73,7 @@ export async function executeRun(cmd: BaseCommand, input: ExecuteInput): Promise
       command: input.command,
       baseUrl: input.baseUrl,
       ...(scope ? { scope } : {}),
-      suites: input.suites.map((s) => ({ id: s.id, title: s.title })),
+      suites: suites.map((s) => ({ id: s.id, title: s.title })),
       profiles: input.profiles.map((p) => ({ id: p.id, title: p.title, rows: p.rows.length })),
       failOn,
     },

@@ -88,7 +88,11 @@ export function dependencies(suite: Suite, index: number, dialects?: Dialect[]):
   return [...deps];
 }
 
-/** `--check` ids and everything they depend on, transitively. */
+/**
+ * `--check` ids and everything they depend on, transitively: the steps they name (needs, response, captures) and
+ * every earlier step of the suite that writes, since a step judges the state those writes leave (a PUT before the GET
+ * that verifies it shares no capture with it).
+ */
 function closure(suites: Suite[], ids: string[], dialects?: Dialect[]): Set<string> {
   const out = new Set<string>();
   const want = [...ids];
@@ -101,6 +105,9 @@ function closure(suites: Suite[], ids: string[], dialects?: Dialect[]): Set<stri
     if (!suite || index < 0) continue;
     out.add(id);
     for (const d of dependencies(suite, index, dialects)) want.push(`${suite.id}/${d}`);
+    for (const earlier of suite.steps.slice(0, index)) {
+      if (isWrite(earlier) && (!earlier.dialect || !dialects || dialects.includes(earlier.dialect))) want.push(`${suite.id}/${earlier.key}`);
+    }
   }
   return out;
 }

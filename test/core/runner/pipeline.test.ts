@@ -9,7 +9,7 @@ import { ScimClient } from '../../../src/core/http/client.js';
 import type { CheckResult } from '../../../src/core/model/verdict.js';
 import { Policy } from '../../../src/core/runner/policy.js';
 import { runSuites, type RunEvent } from '../../../src/core/runner/runner.js';
-import { parseSuite } from '../../../src/core/suite/loader.js';
+import { loadSuiteDir, parseSuite } from '../../../src/core/suite/loader.js';
 import { resolveTarget } from '../../../src/core/target/resolve.js';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 
@@ -123,5 +123,21 @@ describe('the pipeline', () => {
   it('refuses a title that names anything but a var, with file:line:col', () => {
     const bad = SUITE.replace('title: "filter on {{ vars.attr }}"', 'title: "filter on {{ uuid }}"');
     expect(() => parseSuite(bad, 'suites/pipe.yaml')).toThrow(/^suites\/pipe\.yaml:\d+:\d+: a title may use vars only, not \{\{ uuid \}\}$/);
+  });
+});
+
+describe('--check', () => {
+  it.each([
+    ['users-crud/put-clears-omitted', 'users-crud/put-replace'],
+    ['groups-membership/deleted-user-leaves-group', 'groups-membership/delete-member-user'],
+  ])('%s runs with the earlier writes whose state it judges (%s), and passes on a conformant server', async (check, write) => {
+    const suites = loadSuiteDir();
+    const result = await runSuites({ suites, client, checks: [check] });
+    const ran = result.checks.map((c) => c.id);
+    expect(ran).toContain(check);
+    expect(ran).toContain(write);
+    expect(result.checks.filter((c) => c.outcome !== 'passed').map((c) => `${c.id} ${c.outcome}: ${c.message}`)).toEqual([]);
+    // Only the check's own suite ran.
+    expect(new Set(result.checks.map((c) => c.suite))).toEqual(new Set([check.split('/')[0]]));
   });
 });
