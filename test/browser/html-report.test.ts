@@ -10,8 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_CHARS, escapeHtml, indentJson, toHtml } from '../../src/core/report/html.js';
-import type { Report } from '../../src/core/report/model.js';
-import type { CheckResult } from '../../src/core/result.js';
+import { verdictsOf, type Report } from '../../src/core/model/report.js';
+import type { CheckResult } from '../../src/core/model/verdict.js';
+import { Policy } from '../../src/core/runner/policy.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sample = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/reports/sample.json'), 'utf8')) as Report;
@@ -49,8 +50,10 @@ function edgeCases(): Report {
   big.id = 'errors/big-body';
   big.outcome = 'failed';
   big.exchanges[0]!.response!.body = 'x'.repeat(MAX_BODY_CHARS * 3);
-  r.checks.push(warning, skipped, errored, big);
-  r.summary = { ...r.summary, warnings: r.summary.warnings + 1, skipped: r.summary.skipped + 1, errored: r.summary.errored + 1, failed: r.summary.failed + 1 };
+  // Marked by the policy of the run (`--fail-on must`), which also gives the summary and the exit code.
+  const policy = new Policy({ failOn: r.failOn });
+  r.checks.push(...[warning, skipped, errored, big].map((c) => policy.mark(c)));
+  Object.assign(r, policy.conclude(verdictsOf(r), { durationMs: r.summary.durationMs }));
   r.cleanup = [...(r.cleanup ?? []), { suite: 'users-crud', path: '/Users/left-behind-1', status: 500, ok: false, message: 'DELETE answered 500' }];
   return r;
 }
@@ -102,7 +105,17 @@ describe('toHtml (markup)', () => {
 
   it('marks warnings, truncates big bodies, shows transport errors and highlights what was not deleted', () => {
     const page = toHtml(edgeCases());
-    expect(page).toContain('data-outcome="failed warning"');
+    expect(page).toContain('<tr data-kind="check" data-outcome="failed warning" class="row-warning">\n<td class="col-id"><code>errors/<wbr>should-thing</code>');
+    // The policy marked it as not counting (a SHOULD under --fail-on must): its failure block says so.
+    expect(page).toMatch(/<article class="failure failure-warning" id="f-\d+" data-outcome="failed warning"[^>]*>\n<h4[^>]*><span class="badge badge-warning">Warning<\/span> <code>errors\/should-thing<\/code>/);
+    expect(page).toContain('<dt>Gate</dt><dd>a warning: a failed SHOULD check does not fail the run under --fail-on must</dd>');
+    // The sample's blocked check does not count either: "errored warning", badge Blocked, and a Gate naming its cause.
+    expect(page).toContain('<tr data-kind="check" data-outcome="errored warning" class="row-warning">\n<td class="col-id"><code>users-crud/<wbr>disable-verify[entra]</code>');
+    expect(page).toMatch(/<article class="failure failure-warning" id="f-\d+" data-outcome="errored warning"[^>]*>\n<h4[^>]*><span class="badge badge-warning">Blocked<\/span> <code>users-crud\/disable-verify\[entra\]<\/code>/);
+    expect(page).toContain('<dt>Gate</dt><dd>does not fail the run on its own: users-crud/enable-verify[entra] does</dd>');
+    // The big failed MUST counts: no warning token, no gate.
+    expect(page).toContain('<tr data-kind="check" data-outcome="failed" class="row-failed">\n<td class="col-id"><code>errors/<wbr>big-body</code>');
+    expect(page.match(/<dt>Gate<\/dt>/g)).toHaveLength(2);
     expect(page).toContain('data-outcome="skipped"');
     expect(page).toContain(`Truncated: the first 8,192 of ${(MAX_BODY_CHARS * 3).toLocaleString('en-US')} characters are shown.`);
     expect(page).not.toContain('x'.repeat(MAX_BODY_CHARS + 1));
@@ -239,6 +252,10 @@ describe('HTML report in headless Chromium', () => {
     const block = page.locator('#f-1');
     await expect(block.isVisible()).resolves.toBe(true);
     const text = await block.innerText();
+    // The shared failure fields (report/failure.ts), in their order; it counts, so no Gate.
+    expect(await block.locator('.facts dt').allInnerTexts()).toEqual(['Problem', 'Request', 'Response', 'Expected', 'Actual', 'Rule', 'How to fix']);
+    expect(await block.locator('.facts div', { has: page.locator('dt', { hasText: /^Request$/ }) }).locator('dd').innerText()).toBe(`${ex.request.method} ${ex.request.url}\n${ex.request.body}`);
+    expect(await block.locator('.facts .hint dd').innerText()).toBe(failed.hint);
     expect(text).toContain(failed.id);
     expect(text).toContain(failed.message);
     expect(text).toContain(failed.reference);

@@ -5,17 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { MappingResult } from '../../../src/core/mapping/engine.js';
+import { verdictsOf, type Report } from '../../../src/core/model/report.js';
+import type { CheckResult, FailOn, Judged, MappingResult } from '../../../src/core/model/verdict.js';
 import {
   escapeData,
   escapeProperty,
   githubAnnotations,
   githubStepSummary,
-  inferFailOn,
   STEP_SUMMARY_MAX_BYTES,
 } from '../../../src/core/report/github.js';
-import type { Report } from '../../../src/core/report/model.js';
-import { summarize, type CheckResult } from '../../../src/core/result.js';
+import { Policy } from '../../../src/core/runner/policy.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const GOLDEN = join(ROOT, 'test/fixtures/reports/github');
@@ -23,9 +22,13 @@ const sample = (): Report => JSON.parse(readFileSync(join(ROOT, 'test/fixtures/r
 const SUITE_FILES = { errors: 'suites/errors.yaml', 'users-crud': 'suites/users-crud.yaml', 'app:zenya': 'suites/apps/zenya.yaml' };
 const MIB = 1024 * 1024;
 
-function check(over: Partial<CheckResult> & { id: string }): CheckResult {
+/** A check as the judge hands it to the policy (failed MUST unless told otherwise). */
+function check(over: Partial<Judged<CheckResult>> & { id: string }): Judged<CheckResult> {
+  const suite = over.suite ?? over.id.split('/')[0]!;
   return {
-    suite: over.id.split('/')[0]!,
+    kind: 'check',
+    suite,
+    group: suite,
     title: over.id,
     severity: 'MUST',
     entra: true,
@@ -38,10 +41,16 @@ function check(over: Partial<CheckResult> & { id: string }): CheckResult {
   };
 }
 
-function mapping(over: Partial<MappingResult> & { attribute: string }): MappingResult {
+function mapping(over: Partial<Judged<MappingResult>> & { attribute: string }): Judged<MappingResult> {
+  const app = over.app ?? 'zenya';
+  const object = over.object ?? 'User';
   return {
-    app: 'zenya',
-    object: 'User',
+    kind: 'mapping',
+    id: `app:${app}/${object}/${over.attribute}`,
+    group: `app:${app}`,
+    title: `${object} ${over.attribute}`,
+    app,
+    object,
     type: 'String',
     matching: false,
     outcome: 'failed',
@@ -54,16 +63,26 @@ function mapping(over: Partial<MappingResult> & { attribute: string }): MappingR
   };
 }
 
-function report(checks: CheckResult[], extra: Partial<Report> = {}): Report {
-  const summary = summarize(checks, 10);
+/** A report whose verdicts the policy marked and whose summary and exit code it concluded. */
+function report(
+  checks: Judged<CheckResult>[],
+  extra: Partial<Omit<Report, 'checks' | 'mappings'>> & { mappings?: Judged<MappingResult>[]; failOn?: FailOn } = {},
+): Report {
+  const { mappings, ...rest } = extra;
+  const failOn = extra.failOn ?? 'must';
+  const policy = new Policy({ failOn });
+  const marked = { checks: checks.map((c) => policy.mark(c)), mappings: mappings?.map((m) => policy.mark(m)) };
+  const { summary, exitCode } = policy.conclude(verdictsOf(marked), { durationMs: 10 });
   return {
     tool: { name: 'scimcheck', version: '9.9.9' },
     command: 'run',
     target: { baseUrl: 'https://scim.example.com/v2' },
-    exitCode: summary.failed || summary.errored ? 1 : 0,
+    exitCode,
+    failOn,
     summary,
-    checks,
-    ...extra,
+    checks: marked.checks,
+    ...(marked.mappings ? { mappings: marked.mappings } : {}),
+    ...rest,
   };
 }
 
@@ -109,13 +128,16 @@ describe('githubAnnotations: sample.json', () => {
     expect(plain.some((l) => l.includes('file='))).toBe(false);
   });
 
-  it('caps errors at 10 and closes with one ::notice counting the rest (16 checks + 2 mapping rows = 18 errors)', () => {
-    expect(lines).toHaveLength(11);
+  it('caps errors at 10 and closes with one ::notice counting the rest (15 checks + 2 mapping rows = 17 errors; the blocked check is a warning)', () => {
+    expect(lines).toHaveLength(12);
     expect(lines.slice(0, 10).every((l) => l.startsWith('::error '))).toBe(true);
     expect(lines[10]).toBe(
-      "::notice title=scimcheck::8 more errors are not shown as annotations (GitHub shows 10 of each type per step): see the job's step summary or the JSON report (--report-json)",
+      '::warning file=suites/users-crud.yaml,title=users-crud/disable-verify[entra]::prerequisite users-crud/enable-verify[entra] did not pass (failed) (RFC 7644 §3.5.2.3, RFC 7643 §4.1.1)',
     );
-    // In report order: the errors suite first, then users-crud; the errored check and the mapping rows are past the cap.
+    expect(lines[11]).toBe(
+      "::notice title=scimcheck::7 more errors are not shown as annotations (GitHub shows 10 of each type per step): see the job's step summary or the JSON report (--report-json)",
+    );
+    // In report order: the errors suite first, then users-crud; the mapping rows are past the cap.
     expect(lines.slice(0, 10).map((l) => /title=([^:]+)::/.exec(l)![1])).toEqual([
       'errors/duplicate-username-error-body',
       'errors/malformed-json-error-body',
@@ -130,14 +152,13 @@ describe('githubAnnotations: sample.json', () => {
     ]);
   });
 
-  it('annotates errored checks and failed mapping rows as errors (title app/object attribute)', () => {
+  it('annotates failed mapping rows as errors (title app/object attribute) and the blocked errored check as a warning after them', () => {
     const r = sample();
     r.checks = r.checks.filter((c) => c.id === 'users-crud/disable-verify[entra]' || c.outcome === 'passed');
-    r.summary = summarize(r.checks, 1);
     expect(githubAnnotations(r, { suiteFiles: SUITE_FILES })).toEqual([
-      '::error file=suites/users-crud.yaml,title=users-crud/disable-verify[entra]::prerequisite users-crud/enable-verify[entra] did not pass (failed) (RFC 7644 §3.5.2.3, RFC 7643 §4.1.1)',
       '::error file=suites/apps/zenya.yaml,title=zenya/User active::update: GET of the user disabled [entra-legacy] answered 404 (User 9395749a-0f2d-4bbe-a682-09ff56116a4c not found); re-enabling before the [entra] disable answered 404 (User 9395749a-0f2d-4bbe-a682-09ff56116a4c not found)',
       '::error file=suites/apps/zenya.yaml,title=zenya/User preferredLanguage::read: after create, preferredLanguage is absent, expected "en-US"; update: after PATCH [entra-legacy], preferredLanguage is absent, expected "nl-NL"; after PATCH [entra], preferredLanguage is absent, expected "de-DE"',
+      '::warning file=suites/users-crud.yaml,title=users-crud/disable-verify[entra]::prerequisite users-crud/enable-verify[entra] did not pass (failed) (RFC 7644 §3.5.2.3, RFC 7643 §4.1.1)',
     ]);
   });
 });
@@ -164,7 +185,7 @@ describe('githubAnnotations: synthetic reports', () => {
   });
 
   it('puts errors before warnings, caps each type at 10, and counts both in the notice', () => {
-    const checks: CheckResult[] = [];
+    const checks: Judged<CheckResult>[] = [];
     for (let i = 1; i <= 13; i++) checks.push(check({ id: `s/should-${i}`, severity: 'SHOULD' }));
     for (let i = 1; i <= 12; i++) checks.push(check({ id: `s/must-${i}` }));
     checks.push(check({ id: 's/passed', outcome: 'passed' }), check({ id: 's/skipped', outcome: 'skipped' }));
@@ -199,18 +220,54 @@ describe('githubAnnotations: synthetic reports', () => {
     expect(githubAnnotations(report([check({ id: 's/ok', outcome: 'passed' })]))).toEqual([]);
   });
 
-  it('--fail-on: a failed SHOULD check is an error when it counts (given, or implied by summary.failed)', () => {
+  it('--fail-on: a failed SHOULD or MAY check is an error exactly when the policy marked it as counting', () => {
     const checks = [check({ id: 's/should', severity: 'SHOULD' }), check({ id: 's/may', severity: 'MAY' })];
-    const must = report(checks);
-    expect(inferFailOn(must)).toBe('must');
-    expect(githubAnnotations(must).map((l) => l.slice(0, 9))).toEqual(['::warning', '::warning']);
-    expect(githubAnnotations(must, { failOn: 'should' }).map((l) => l.split(' ')[0])).toEqual(['::error', '::warning']);
-    const should = { ...must, summary: summarize(checks, 1, 'should') };
-    expect(inferFailOn(should)).toBe('should');
-    expect(githubAnnotations(should).map((l) => l.split(' ')[0])).toEqual(['::error', '::warning']);
-    const any = { ...must, summary: summarize(checks, 1, 'any') };
-    expect(inferFailOn(any)).toBe('any');
-    expect(githubAnnotations(any).map((l) => l.split(' ')[0])).toEqual(['::error', '::error']);
+    const level = (r: Report) => githubAnnotations(r).map((l) => l.slice(0, l.indexOf(' ')));
+    expect(level(report(checks, { failOn: 'must' }))).toEqual(['::warning', '::warning']);
+    expect(level(report(checks, { failOn: 'should' }))).toEqual(['::error', '::warning']);
+    expect(level(report(checks, { failOn: 'any' }))).toEqual(['::error', '::error']);
+  });
+
+  it('reads `counts` and nothing else: not the severity, the summary or the report\'s failOn', () => {
+    const r = report([check({ id: 's/must' }), check({ id: 's/may', severity: 'MAY' })], { failOn: 'must' });
+    // Flipped by hand: a MUST that does not count, a MAY that does (as no policy would decide).
+    r.checks[0]!.counts = false;
+    r.checks[1]!.counts = true;
+    expect(githubAnnotations(r)).toEqual(['::error title=s/may::s/may broke (RFC 7644 §3.3)', '::warning title=s/must::s/must broke (RFC 7644 §3.3)']);
+  });
+
+  it('a blocked errored check is a warning without the fix (its cause has it); a known failure is a warning', () => {
+    const policy = { failOn: 'must' as const, baseline: { file: 'b.json', failures: ['s/old'] } };
+    const p = new Policy(policy);
+    const checks = [
+      p.mark(check({ id: 's/cause', hint: 'fix the cause' })),
+      p.mark(check({ id: 's/blocked', outcome: 'errored', message: 'prerequisite s/cause did not pass (failed)', blockedBy: 's/cause', hint: 'not this' })),
+      p.mark(check({ id: 's/old', hint: 'old fix' })),
+    ];
+    const r: Report = { ...report([]), checks, ...p.conclude(checks, { durationMs: 1 }) };
+    expect(githubAnnotations(r)).toEqual([
+      '::error title=s/cause::s/cause broke (RFC 7644 §3.3; fix: fix the cause)',
+      '::warning title=s/blocked::prerequisite s/cause did not pass (failed) (RFC 7644 §3.3)',
+      '::warning title=s/old::s/old broke (RFC 7644 §3.3; fix: old fix)',
+    ]);
+  });
+
+  it('links a check to its step (file, line, col) when its source lies inside cwd, else to its suite file', () => {
+    const cwd = join(tmpdir(), 'repo');
+    const r = report([
+      check({ id: 'a/rel', source: { file: 'suites/a.yaml', line: 12, column: 5 } }),
+      check({ id: 'a/abs', source: { file: join(cwd, 'suites', 'a b,c.yaml'), line: 3, column: 7 } }),
+      check({ id: 'a/outside', source: { file: join(tmpdir(), 'elsewhere', 'a.yaml'), line: 9, column: 1 } }),
+      check({ id: 'a/none' }),
+    ]);
+    expect(githubAnnotations(r, { cwd, suiteFiles: { a: 'suites/from-map.yaml' } })).toEqual([
+      '::error file=suites/a.yaml,line=12,col=5,title=a/rel::a/rel broke (RFC 7644 §3.3)',
+      '::error file=suites/a b%2Cc.yaml,line=3,col=7,title=a/abs::a/abs broke (RFC 7644 §3.3)',
+      '::error file=suites/from-map.yaml,title=a/outside::a/outside broke (RFC 7644 §3.3)',
+      '::error file=suites/from-map.yaml,title=a/none::a/none broke (RFC 7644 §3.3)',
+    ]);
+    // Without suite files, a source outside cwd gives no file= at all (an installed package's built-in suite).
+    expect(githubAnnotations(r, { cwd })[2]).toBe('::error title=a/outside::a/outside broke (RFC 7644 §3.3)');
   });
 });
 
@@ -228,13 +285,13 @@ describe('githubStepSummary', () => {
     expect(md).toContain(
       '| | passed | failed | errored | skipped | warnings |\n|---|---:|---:|---:|---:|---:|\n| checks | 49 | 15 | 1 | 0 | 0 |\n| mappings | 11 | 2 | 0 | 0 | – |\n',
     );
+    // The last error row, then the blocked check: a warning, after the errors, without a fix (its cause has it).
     expect(md).toContain(
-      '\n| ❌ failed | `users-crud/delete` | MUST | yes | RFC 7644 §3.6 | status: expected 204, got 404 {"schemas":\\["urn:ietf:params:scim:api:messages:2.0:Error"\\],"status":404,"detail":"User c0d268ec-6e03-465f-9d94-2c745a2984e1 not found"}<br>**Fix:** Answer a successful DELETE with 204 and no body. |\n',
+      '\n| ❌ failed | `users-crud/delete` | MUST | yes | RFC 7644 §3.6 | status: expected 204, got 404 {"schemas":\\["urn:ietf:params:scim:api:messages:2.0:Error"\\],"status":404,"detail":"User c0d268ec-6e03-465f-9d94-2c745a2984e1 not found"}<br>**Fix:** Answer a successful DELETE with 204 and no body. |\n' +
+        '| ⚠️ blocked | `users-crud/disable-verify[entra]` | MUST | yes | RFC 7644 §3.5.2.3, RFC 7643 §4.1.1 | prerequisite users-crud/enable-verify\\[entra\\] did not pass (failed) |\n',
     );
-    expect(md).toContain(
-      '\n| ❌ errored | `users-crud/disable-verify[entra]` | MUST | yes | RFC 7644 §3.5.2.3, RFC 7643 §4.1.1 | prerequisite users-crud/enable-verify\\[entra\\] did not pass (failed) |\n',
-    );
-    expect(md.match(/^\| ❌ (failed|errored) \| `/gm)).toHaveLength(16);
+    expect(md.match(/^\| ❌ (failed|errored) \| `/gm)).toHaveLength(15);
+    expect(md.match(/^\| ⚠️ \w+ \| `/gm)).toEqual(['| ⚠️ blocked | `']);
     expect(md).toContain('**zenya**: 13 mappings: 11 passed, 2 failed\n');
     expect(md).toContain(
       '\n| ❌ failed | User | `preferredLanguage` | String | ✅ | ✅ | ❌ | ❌ | – | read: after create, preferredLanguage is absent, expected "en-US"; update: after PATCH \\[entra-legacy\\], preferredLanguage is absent, expected "nl-NL"; after PATCH \\[entra\\], preferredLanguage is absent, expected "de-DE" |\n',

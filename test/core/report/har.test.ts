@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../../../src/core/http/exchange.js';
+import type { Exchange } from '../../../src/core/model/exchange.js';
 import { toHar, type HarEntry } from '../../../src/core/report/har.js';
-import { allExchanges, type Report } from '../../../src/core/report/model.js';
+import { allExchanges, type Report } from '../../../src/core/model/report.js';
 
 const SAMPLE = fileURLToPath(new URL('../../fixtures/reports/sample.json', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('../../fixtures/reports/golden/sample.har.json', import.meta.url));

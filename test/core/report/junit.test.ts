@@ -12,11 +12,11 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../../../src/core/http/exchange.js';
-import type { MappingResult } from '../../../src/core/mapping/engine.js';
-import type { Report } from '../../../src/core/report/model.js';
+import type { Exchange } from '../../../src/core/model/exchange.js';
+import type { Report } from '../../../src/core/model/report.js';
+import type { CheckResult, Judged, MappingResult } from '../../../src/core/model/verdict.js';
 import { JUNIT_BODY_LIMIT, escapeAttr, escapeText, stripXmlIllegal, toJUnit } from '../../../src/core/report/junit.js';
-import type { CheckResult } from '../../../src/core/result.js';
+import { Policy } from '../../../src/core/runner/policy.js';
 
 const SAMPLE = fileURLToPath(new URL('../../fixtures/reports/sample.json', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('../../fixtures/reports/golden/sample.junit.xml', import.meta.url));
@@ -77,10 +77,14 @@ function normalise(s: string): string {
   return s.replace(/ time="[^"]*"/g, ' time="T"').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
 }
 
-function check(over: Partial<CheckResult>): CheckResult {
-  return {
+/** A hand-made check, marked by the policy of the sample (`--fail-on must`, no baseline). */
+function check(over: Partial<Judged<CheckResult>>): CheckResult {
+  const suite = over.suite ?? 'extra';
+  return new Policy({ failOn: 'must' }).mark({
+    kind: 'check',
     id: 'extra/x',
-    suite: 'extra',
+    group: suite,
+    suite,
     title: 'An extra check',
     severity: 'MUST',
     entra: true,
@@ -90,7 +94,7 @@ function check(over: Partial<CheckResult>): CheckResult {
     durationMs: 5,
     exchanges: [],
     ...over,
-  };
+  });
 }
 
 function exchange(seq: number, over: Partial<Exchange> = {}): Exchange {
@@ -170,7 +174,7 @@ describe('toJUnit on the sample report', () => {
     for (const c of cases(xml)) expect(c.classname).toMatch(/^scimcheck\.(app\.)?[^.]+$/);
   });
 
-  it('writes a failed MUST check as <failure> with expected, actual, rule and hint', () => {
+  it('writes a failed MUST check as <failure> with the request, response, expected, actual, rule and fix', () => {
     const c = findCase(xml, 'scimcheck.users-crud', 'disabled-readable[entra-legacy]');
     const src = report.checks.find((x) => x.id === 'users-crud/disabled-readable[entra-legacy]')!;
     expect(c.error).toBeUndefined();
@@ -180,14 +184,17 @@ describe('toJUnit on the sample report', () => {
     expect(f.message).toBe(src.message);
     expect(f.message.startsWith('status: expected 200, got 404 {"schemas"')).toBe(true);
     const body: string = f['#text'];
+    const ex = src.exchanges.at(-1)!;
     expect(body.split('\n')).toEqual([
       'check: users-crud/disabled-readable[entra-legacy] (A disabled user is still returned by GET /Users/{id})',
-      'dialect: entra-legacy',
+      `request: GET ${ex.request.url}`,
+      `response: 404 ${ex.response!.body}`,
       'expected: 200',
       `actual: ${src.actual}`,
-      'rule: Entra: a disabled user stays readable and findable; only DELETE removes it (MUST; Entra depends on it)',
-      'hint: Disabling is not deleting; keep returning users with active false on GET and in filters.',
+      'rule: Entra: a disabled user stays readable and findable; only DELETE removes it (MUST; Entra depends on it; dialect entra-legacy)',
+      'fix: Disabling is not deleting; keep returning users with active false on GET and in filters.',
     ]);
+    expect(ex.request.url).toBe('http://127.0.0.1:37597/scim/v2/Users/c0d268ec-6e03-465f-9d94-2c745a2984e1');
     expect(c['system-out'][0]).toContain('#147 GET http://127.0.0.1:37597/scim/v2/Users/c0d268ec-6e03-465f-9d94-2c745a2984e1\nresponse: 404 {"schemas"');
   });
 
@@ -196,12 +203,18 @@ describe('toJUnit on the sample report', () => {
     expect(c.failure[0]['#text']).toContain('\nrule: RFC 7644 §3.12 (MUST; Entra does not depend on it)\n');
   });
 
-  it('writes an errored check as <error> with its message', () => {
+  it('writes a blocked errored check as <error type="blocked"> with BLOCKED:, its cause and its gate, and no fix', () => {
     const c = findCase(xml, 'scimcheck.users-crud', 'disable-verify[entra]');
     expect(c.failure).toBeUndefined();
     expect(c.error).toHaveLength(1);
-    expect(c.error[0].message).toBe('prerequisite users-crud/enable-verify[entra] did not pass (failed)');
-    expect(c.error[0].type).toBe('errored');
+    expect(c.error[0].message).toBe('BLOCKED: prerequisite users-crud/enable-verify[entra] did not pass (failed)');
+    expect(c.error[0].type).toBe('blocked');
+    expect(c.error[0]['#text'].split('\n')).toEqual([
+      'check: users-crud/disable-verify[entra] (After the disable, GET shows active false (a JSON boolean))',
+      'cause: not judged: users-crud/enable-verify[entra] did not pass (see it for the fix)',
+      'rule: RFC 7644 §3.5.2.3, RFC 7643 §4.1.1 (MUST; Entra depends on it; dialect entra)',
+      'gate: does not fail the run on its own: users-crud/enable-verify[entra] does',
+    ]);
     expect(c['system-out']).toBeUndefined(); // it made no exchange
   });
 
@@ -214,14 +227,24 @@ describe('toJUnit on the sample report', () => {
     expect(out).toContain('\nresponse: 201 {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"bf800334');
   });
 
-  it('writes a failed mapping row as <failure> with the phases', () => {
+  it('writes a failed mapping row as <failure> with its request, the mapping, the phases and the dialects', () => {
     const c = findCase(xml, 'scimcheck.app.zenya', 'User preferredLanguage');
     const src = report.mappings!.find((m) => m.attribute === 'preferredLanguage')!;
     expect(c.failure[0].message).toBe(src.message);
     expect(c.failure[0].type).toBe('mapping');
-    expect(c.failure[0]['#text']).toContain('phases: declared=passed create=passed read=failed');
+    const text: string = c.failure[0]['#text'];
+    expect(text.split('\n').map((l) => l.slice(0, l.indexOf(':') + 1) || l)).toEqual(['mapping row:', 'request:', 'response:', 'mapping:', 'phases:', 'dialects:']);
+    expect(text.startsWith('mapping row: app:zenya/User/preferredLanguage\nrequest: GET http://127.0.0.1:37597/scim/v2/Users/ea4ffb31-34ce-4882-b5b4-58d44949af17\nresponse: 200 {"schemas"')).toBe(true);
+    expect(text.endsWith(
+      '\nmapping: zenya User preferredLanguage (String)\nphases: declared passed, create passed, read failed, update failed, filter n/a\ndialects: update entra-legacy failed, entra failed',
+    )).toBe(true);
+    expect(text).not.toContain('rule:');
     const active = findCase(xml, 'scimcheck.app.zenya', 'User active');
-    expect(active.failure[0]['#text']).toContain('update by dialect: entra-legacy=failed entra=failed');
+    // The last exchange, with its request body on a continuation line.
+    expect(active.failure[0]['#text']).toContain(
+      '\nrequest: PATCH http://127.0.0.1:37597/scim/v2/Users/9395749a-0f2d-4bbe-a682-09ff56116a4c\n  {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":true}]}\nresponse: 404 ',
+    );
+    expect(active.failure[0]['#text']).toContain('\nphases: declared passed, create passed, read passed, update failed, filter n/a\ndialects: update entra-legacy failed, entra failed');
     expect(active['system-out'][0]).toContain('#15 GET ');
     expect(active['system-out'][0]).toContain('#21 PATCH ');
     expect(findCase(xml, 'scimcheck.app.zenya', 'Group members').failure).toBeUndefined();
@@ -291,24 +314,30 @@ describe('toJUnit on awkward input', () => {
   const long = check({ id: 'extra/long', exchanges: [exchange(902, { response: { status: 200, headers: {}, body: 'x'.repeat(10_000), sizeBytes: 10_000 } })] });
   const twin = check({ id: 'extra/twin' });
   const dotted = check({ id: 'a.b/c', suite: 'a.b' });
-  const skippedRow: MappingResult = {
-    app: 'zenya',
-    object: 'User',
-    attribute: 'nickName',
-    type: 'String',
-    matching: false,
-    outcome: 'skipped',
-    phases: { declared: 'skipped', create: 'skipped', read: 'skipped', update: 'skipped', filter: 'n/a' },
-    dialects: {},
-    message: 'read-only run',
-    durationMs: 0,
-    exchanges: [],
-  };
+  const row = (over: Partial<Judged<MappingResult>>): MappingResult =>
+    new Policy({ failOn: 'must' }).mark({
+      kind: 'mapping',
+      id: 'app:zenya/User/nickName',
+      group: 'app:zenya',
+      title: 'User nickName',
+      app: 'zenya',
+      object: 'User',
+      attribute: 'nickName',
+      type: 'String',
+      matching: false,
+      outcome: 'skipped',
+      phases: { declared: 'skipped', create: 'skipped', read: 'skipped', update: 'skipped', filter: 'n/a' },
+      dialects: {},
+      message: 'read-only run',
+      durationMs: 0,
+      exchanges: [],
+      ...over,
+    });
   const report: Report = {
     ...base,
     startedAt: undefined,
     checks: [...base.checks, weird, skipped, errored, long, twin, { ...twin }, dotted],
-    mappings: [...(base.mappings ?? []), skippedRow, { ...skippedRow, outcome: 'errored', message: 'POST answered 500' }],
+    mappings: [...(base.mappings ?? []), row({}), row({ outcome: 'errored', message: 'POST answered 500' })],
   };
   const xml = toJUnit(report);
 
@@ -319,10 +348,18 @@ describe('toJUnit on awkward input', () => {
     expect(c.failure[0].message).toBe(`WARNING (SHOULD): bad <tag> & "double" 'single' bell ]]> end`);
     expect(c.failure[0].type).toBe('SHOULD');
     const body: string = c.failure[0]['#text'];
-    expect(body).toContain('expected: line one\r\nline two\ttabbed\n');
-    expect(body).toContain('actual: token [REDACTED] and a lone surrogate  here\n');
-    expect(body).toContain('rule: RFC 7644 §3.12 (SHOULD; Entra does not depend on it)');
-    expect(body).toContain('hint: use <Error> & retry');
+    // The shared failure fields are one line each: CR LF folds to a space, a tab stays.
+    expect(body.split('\n')).toEqual([
+      'check: extra/weird (An extra check)',
+      'request: GET http://127.0.0.1:1/scim/v2/Users/x',
+      'response: 500 {"password":"[REDACTED]","x":"<&>"}',
+      'expected: line one line two\ttabbed',
+      'actual: token [REDACTED] and a lone surrogate  here',
+      'rule: RFC 7644 §3.12 (SHOULD; Entra does not depend on it)',
+      'gate: a warning: a failed SHOULD check does not fail the run under --fail-on must',
+      'fix: use <Error> & retry',
+    ]);
+    expect(xml).toContain('\nfix: use &lt;Error&gt; &amp; retry</failure>');
     expect(c['system-out'][0]).toContain('response: 500 {"password":"[REDACTED]","x":"<&>"}');
   });
 
