@@ -19,7 +19,7 @@ export function label(v: Verdict): 'PASSED' | 'FAILED' | 'ERRORED' | 'SKIPPED' |
 /** One line per check: symbol, label, id, title, timing. Warnings (failed SHOULD/MAY that do not count) show as `▲`. */
 export function checkLine(c: CheckResult, ch: ChalkInstance): string {
   const l = label(c);
-  const sym = l === 'WARN' || l === 'KNOWN' ? ch.yellow('▲') : paint(ch, c.outcome, SYMBOL[c.outcome]);
+  const sym = l === 'WARN' || l === 'KNOWN' ? ch.yellow('▲') : l === 'BLOCKED' ? ch.dim(SYMBOL[c.outcome]) : paint(ch, c.outcome, SYMBOL[c.outcome]);
   const time = c.durationMs ? ch.dim(` (${c.durationMs} ms)`) : '';
   const suffix = c.outcome === 'skipped' ? ch.dim(` [skipped: ${c.message}]`) : '';
   return `${sym} ${l.padEnd(7)} ${c.id}  ${c.title}${time}${suffix}`;
