@@ -3,7 +3,7 @@ import { BaseCommand } from '../cli/base-command.js';
 import { selectProfiles } from '../cli/profiles.js';
 
 export default class Apps extends BaseCommand {
-  static override summary = "List the app profiles (Entra attribute mappings of the seed apps) and their rows.";
+  static override summary = 'List the app profiles (Entra attribute mappings of the seed apps) and their rows.';
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --entra-schema exported-schema.json --json'];
   static override enableJsonFlag = true;
   static override flags = {

@@ -45,7 +45,6 @@ import { coerce, subDef, type JsonObject, type SchemaView, type TypeModel } from
 
 export const PATCH_OP_URN = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-
 export interface PatchContext {
   /** The resource type's attribute tables. */
   model: TypeModel;

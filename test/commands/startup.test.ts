@@ -55,4 +55,3 @@ describe('start-up', () => {
     expect(files.filter((f) => /node_modules\/ajv\/dist\/(core|2020|compile\/)/.test(f))).toEqual([]);
   });
 });
-

@@ -310,4 +310,3 @@ describe('named faults', () => {
     expect({ changed: changed.sort(), detail }).toMatchObject({ changed: [...EXPECTED[fault]].sort() });
   });
 });
-

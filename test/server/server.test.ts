@@ -356,7 +356,7 @@ describe('fixes from the RFC review (each pinned)', () => {
     expect(r.status).toBe(400);
   });
 
-  it("says in /Schemas that a group displayName is required, as it enforces", async () => {
+  it('says in /Schemas that a group displayName is required, as it enforces', async () => {
     const g = (await s.get(`/Schemas/${GROUP_URN}`)).body;
     expect(g.attributes.find((a: { name: string }) => a.name === 'displayName').required).toBe(true);
   });

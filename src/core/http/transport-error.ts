@@ -7,7 +7,7 @@ const TLS_CODES: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the issuing CA is not trusted here (or the server omits its intermediate certificates); --ca FILE',
   CERT_HAS_EXPIRED: 'the certificate has expired',
   CERT_NOT_YET_VALID: 'the certificate is not valid yet',
-  ERR_TLS_CERT_ALTNAME_INVALID: "the certificate does not name this host",
+  ERR_TLS_CERT_ALTNAME_INVALID: 'the certificate does not name this host',
   ERR_SSL_WRONG_VERSION_NUMBER: 'the server did not answer with TLS (is it plain http?)',
 };
 

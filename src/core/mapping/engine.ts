@@ -12,13 +12,13 @@
 import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
 import type { Exchange } from '../model/exchange.js';
-import { mappingId, type CleanupItem, type Judged, type MappingResult, type Phase } from '../model/verdict.js';
+import { mappingId, type CleanupItem, type Judged, type MappingResult } from '../model/verdict.js';
 import { deleteAll } from '../safety/guard.js';
 import { FilterError, selectValues, type FilterNode } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
 import type { AttributeResolver } from '../scim/schema-types.js';
 import type { Dialect } from '../suite/model.js';
-import type { MappingRow, MappingType, Profile } from './profile.js';
+import type { MappingRow, Profile } from './profile.js';
 
 export type { MappingResult, Phase } from '../model/verdict.js';
 type Row = Judged<MappingResult>;
@@ -80,8 +80,8 @@ export async function runMappings(opts: MappingOptions): Promise<{ results: Row[
       const r = opts.signal?.aborted
         ? skippedRow(profile, row, 'interrupted before this row ran')
         : opts.readOnly
-        ? skippedRow(profile, row, 'read-only run: mapping checks create, change and delete objects')
-        : await new RowRun(opts, profile, row, index, dialects, created).run();
+          ? skippedRow(profile, row, 'read-only run: mapping checks create, change and delete objects')
+          : await new RowRun(opts, profile, row, index, dialects, created).run();
       results[i] = r;
       opts.onRow?.(r);
     }

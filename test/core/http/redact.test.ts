@@ -79,4 +79,3 @@ describe('Redactor', () => {
     expect(r.url('https://h.example/x?tok\nen=abc')).toBe(`https://h.example/x?token=${encodeURIComponent(REDACTED)}`);
   });
 });
-
