@@ -27,8 +27,9 @@ export function describeSchemaError(src: YamlSource, raw: unknown, errors: Error
   const path = toPath(best.instancePath);
   const p = best.params as Record<string, unknown>;
   const last = path.filter((s) => typeof s === 'string').slice(-1)[0];
-  // An empty key (`"": x`) is named as written, so that the message does not read "…:  must match".
-  const subject = path.length ? (last === undefined ? 'item' : last === '' ? '""' : last) : 'suite';
+  // A key that is empty or blank at either end (`"": x`, `" ": x`) is quoted as written, so that the message does
+  // not read "…:  must match".
+  const subject = path.length ? (last === undefined ? 'item' : last === '' || last.trim() !== last ? JSON.stringify(last) : last) : 'suite';
   switch (best.keyword) {
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
@@ -45,7 +46,7 @@ export function describeSchemaError(src: YamlSource, raw: unknown, errors: Error
     case 'enum':
       return `${src.where(path)}: ${subject} must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}, got ${JSON.stringify(at(raw, path))}`;
     case 'type':
-      return `${src.where(path)}: ${subject} must be ${String(p.type).replace(',', ' or ')}, got ${JSON.stringify(at(raw, path))}`;
+      return `${src.where(path)}: ${subject} must be ${typeList(String(p.type))}, got ${JSON.stringify(at(raw, path))}`;
     case 'pattern':
       return `${src.where(path)}: ${subject} ${JSON.stringify(at(raw, path))} must match ${String(p.pattern)}`;
     case 'minItems':
@@ -71,4 +72,10 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
   return d[a.length]![b.length]!;
+}
+
+/** AJV's `string,number,boolean` as `string, number or boolean`. */
+function typeList(types: string): string {
+  const t = types.split(',');
+  return t.length > 1 ? `${t.slice(0, -1).join(', ')} or ${t[t.length - 1]}` : types;
 }

@@ -79,6 +79,7 @@ describe('suite loader', () => {
     ['a step with neither request nor response', ok.replace('    response: create\n', ''), 'suite.yaml:26:5: a step needs "request" (or "response" to judge an earlier step\'s response)'],
     ['a capture with an empty name and source (named as written)', ok.replace('capture: { id: body.id }', 'capture: { id: body.id, "": "" }'), 'suite.yaml:15:33: "" "" must match ^(body(\\.|\\[|$)|header\\.|scim:)'],
     ['an empty step list', 'id: x\ntitle: t\nsteps: []\n', 'suite.yaml:3:8: steps must not be empty'],
+    ['a blank query key with a value of the wrong type (found by the property test)', ok.replace('      path: /Users\n      body', '      path: /Users\n      query: { " ": {} }\n      body'), 'suite.yaml:13:21: " " must be string, number or boolean, got {}'],
   ])('%s', (_what, text, expected) => {
     const message = fails(text);
     if (expected instanceof RegExp) expect(message).toMatch(expected);
