@@ -11,6 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { ExitCode, ScimcheckError } from '../errors.js';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
+import { resourcePath } from '../http/resource-path.js';
 import { sweepLedger } from '../safety/guard.js';
 import type { Ledger } from '../safety/ledger.js';
 import { LatencyHistogram } from './histogram.js';
@@ -162,15 +163,15 @@ export class Workload {
       case 'filter-user':
         return { req: { method: 'GET', path: '/Users', query: [['filter', `userName eq "${user.userName}"`]] }, write: false };
       case 'get-user':
-        return { req: { method: 'GET', path: `/Users/${encodeURIComponent(user.id)}` }, write: false };
+        return { req: { method: 'GET', path: resourcePath('User', user.id) }, write: false };
       case 'get-group':
-        return { req: { method: 'GET', path: `/Groups/${encodeURIComponent(this.pool.groupId)}`, query: [['excludedAttributes', 'members']] }, write: false };
+        return { req: { method: 'GET', path: resourcePath('Group', this.pool.groupId), query: [['excludedAttributes', 'members']] }, write: false };
       case 'patch-user': {
         // Entra's two dialects alternate: legacy `Replace` with a path, compliant `replace` with a value object.
         const attr = Math.floor(c / 2) % 2 === 0 ? 'title' : 'displayName';
         const value = `Load ${attr} ${c}`;
         const ops = c % 2 === 0 ? [{ op: 'Replace', path: attr, value }] : [{ op: 'replace', value: { [attr]: value } }];
-        return { req: { method: 'PATCH', path: `/Users/${encodeURIComponent(user.id)}`, body: { schemas: [PATCH_SCHEMA], Operations: ops } }, write: true };
+        return { req: { method: 'PATCH', path: resourcePath('User', user.id), body: { schemas: [PATCH_SCHEMA], Operations: ops } }, write: true };
       }
       case 'patch-group': {
         // Each user in turn is added, then (a round later) removed; the dialect changes every two rounds.
@@ -184,7 +185,7 @@ export class Workload {
           : legacy
             ? [{ op: 'Remove', path: 'members', value: [{ $ref: null, value: user.id }] }]
             : [{ op: 'remove', path: `members[value eq "${user.id}"]` }];
-        return { req: { method: 'PATCH', path: `/Groups/${encodeURIComponent(this.pool.groupId)}`, body: { schemas: [PATCH_SCHEMA], Operations: ops } }, write: true };
+        return { req: { method: 'PATCH', path: resourcePath('Group', this.pool.groupId), body: { schemas: [PATCH_SCHEMA], Operations: ops } }, write: true };
       }
     }
   }

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { ScimClient, ScimRequest, ScimResponse } from '../http/client.js';
 import type { Exchange } from '../model/exchange.js';
 import { mappingId, type CleanupItem, type Judged, type MappingResult } from '../model/verdict.js';
+import { resourcePath } from '../http/resource-path.js';
 import { deleteAll } from '../safety/guard.js';
 import { FilterError, selectValues, type FilterNode } from '../scim/filter/index.js';
 import { SchemaRegistry } from '../scim/registry.js';
@@ -89,7 +90,7 @@ export async function runMappings(opts: MappingOptions): Promise<{ results: Row[
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 32, jobs.length || 1)) }, worker));
 
   // Groups first (they reference users), then users; eight DELETEs at a time, since a far tenant makes each one slow.
-  const paths = created.map((c) => `/${c.type === 'User' ? 'Users' : 'Groups'}/${c.id}`);
+  const paths = created.map((c) => resourcePath(c.type, c.id));
   const appOf = new Map(created.map((c, i) => [paths[i]!, `app:${c.app}`]));
   const cleanup = await deleteAll((r) => opts.client.send(r), paths, (path) => appOf.get(path)!);
   return { results, cleanup };
@@ -219,7 +220,7 @@ class RowRun {
   }
 
   private async get(type: 'User' | 'Group', id: string, what: string): Promise<ScimResponse> {
-    return this.send({ method: 'GET', path: `/${type === 'User' ? 'Users' : 'Groups'}/${id}` }, what, (s) => s === 200);
+    return this.send({ method: 'GET', path: resourcePath(type, id) }, what, (s) => s === 200);
   }
 
   /** The value at the row's path in a resource (a Reference's `value`). */
@@ -288,7 +289,7 @@ class RowRun {
   private async disable(id: string, d: Dialect): Promise<void> {
     const ops = d === 'entra-legacy' ? [{ op: 'Replace', path: 'active', value: 'False' }] : [{ op: 'replace', path: 'active', value: false }];
     await this.send(patch(id, 'User', ops), `PATCH [${d}] disabling`, (s) => s === 200 || s === 204);
-    const res = await this.send({ method: 'GET', path: `/Users/${id}` }, `GET of the user disabled [${d}]`, (s) => s === 200);
+    const res = await this.send({ method: 'GET', path: resourcePath('User', id) }, `GET of the user disabled [${d}]`, (s) => s === 200);
     this.expectValue(res, false, `after disabling [${d}]`);
     const userName = (res.json as { userName?: unknown }).userName;
     const list = await this.send({ method: 'GET', path: '/Users', query: [['filter', `userName eq "${String(userName)}"`]] }, `filter for the user disabled [${d}]`, (s) => s === 200);
@@ -370,7 +371,7 @@ function memberIds(json: unknown): string[] {
 }
 
 function patch(id: string, type: 'User' | 'Group', ops: Record<string, unknown>[]): ScimRequest {
-  return { method: 'PATCH', path: `/${type === 'User' ? 'Users' : 'Groups'}/${id}`, body: { schemas: [PATCH_URN], Operations: ops } };
+  return { method: 'PATCH', path: resourcePath(type, id), body: { schemas: [PATCH_URN], Operations: ops } };
 }
 
 /**

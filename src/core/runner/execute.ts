@@ -14,7 +14,7 @@ import { SuiteCleanup } from './cleanup.js';
 import type { Capabilities } from './discovery.js';
 import { evaluate, verdictOf } from './judge.js';
 import { dependencies, isDialectOff, isWrite, unmet } from './plan.js';
-import { MissingCapture, render, type Scope } from './template.js';
+import { MissingCapture, render, renderPath, type Scope } from './template.js';
 
 /**
  * Suite-specific wording of a verdict (Test Connection words its failures as Entra shows them): it gets the judged
@@ -136,7 +136,7 @@ export async function runSuite(suite: Suite, ctx: SuiteContext): Promise<void> {
       }
       if (step.cleanup) {
         try {
-          cleanup.add(render(step.cleanup, scope));
+          cleanup.add(renderPath(step.cleanup, scope));
         } catch (err) {
           if (!(err instanceof MissingCapture)) throw err;
         }
@@ -171,7 +171,7 @@ function buildRequest(step: Step, scope: Scope): ScimRequest {
   const query = render(over?.query ?? r.query, scope);
   const req: ScimRequest = {
     method: r.method,
-    path: render(over?.path ?? r.path, scope),
+    path: renderPath(over?.path ?? r.path, scope),
     ...(query ? { query: Object.entries(query).map(([k, v]) => [k, String(v)] as [string, string]) } : {}),
     ...(r.headers ? { headers: render(r.headers, scope) } : {}),
   };

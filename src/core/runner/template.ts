@@ -107,3 +107,11 @@ export function render<T>(value: T, scope: Scope): T {
   }
   return value;
 }
+
+/**
+ * Renders a request path (`/Users/{{ captures.id }}`): every value a template puts into it is one path segment,
+ * percent-encoded, so that an id with a space, `/`, `?`, `#` or `..` in it names that id and nothing else.
+ */
+export function renderPath(path: string, scope: Scope): string {
+  return path.replace(TEMPLATE, (_m, expr: string) => encodeURIComponent(String(lookup(parseRef(expr), scope))));
+}

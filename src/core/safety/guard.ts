@@ -7,6 +7,7 @@
  * - after a 5xx (or no answer) to a create, it checks whether the object exists before the client may send it again.
  */
 import type { RequestGuard, ScimRequest, ScimResponse } from '../http/client.js';
+import { resourcePath } from '../http/resource-path.js';
 import type { CleanupItem } from '../model/verdict.js';
 import type { Ledger, LedgerEntry, ObjectType } from './ledger.js';
 
@@ -103,7 +104,7 @@ export async function sweepLedger(ledger: Ledger, send: (req: ScimRequest) => Pr
       }
     }
     if (!id) continue;
-    const item = await deleteObject(send, `/${e.type === 'User' ? 'Users' : 'Groups'}/${encodeURIComponent(id)}`, label);
+    const item = await deleteObject(send, resourcePath(e.type, id), label);
     if (item.ok) ledger.deleted(e.type, id);
     out.push(item);
   }

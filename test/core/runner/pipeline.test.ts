@@ -141,3 +141,70 @@ describe('--check', () => {
     expect(new Set(result.checks.map((c) => c.suite))).toEqual(new Set([check.split('/')[0]]));
   });
 });
+
+describe('ids that need escaping', () => {
+  it('a captured id is one percent-encoded path segment in requests and cleanup, and the guard accepts it', async () => {
+    const { createServer } = await import('node:http');
+    const ID = 'a b/c?d#e%f..';
+    const seen: string[] = [];
+    let exists = false;
+    const srv = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const send = (status: number, body?: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/scim+json' });
+        res.end(body === undefined ? undefined : JSON.stringify(body));
+      };
+      const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ID, userName: 'x' };
+      if (req.method === 'POST' && req.url === '/Users') {
+        exists = true;
+        return send(201, user);
+      }
+      if (req.url === `/Users/${encodeURIComponent(ID)}`) {
+        if (req.method === 'GET') return exists ? send(200, user) : send(404);
+        if (req.method === 'DELETE') {
+          exists = false;
+          return send(204);
+        }
+      }
+      send(404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    const local = new ScimClient(resolveTarget({ flags: { 'base-url': `http://127.0.0.1:${port}`, token: 't' }, env: {}, cwd: process.cwd(), configFile: false }));
+    try {
+      const suite = parseSuite(
+        `id: esc
+title: t
+steps:
+  - id: create
+    title: create
+    severity: MUST
+    reference: r
+    request: { method: POST, path: /Users, body: { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "{{ run.mark }}-esc" } }
+    expect: { status: 201 }
+    capture: { id: body.id }
+    cleanup: '/Users/{{ captures.id }}'
+  - id: read
+    title: read
+    severity: MUST
+    reference: r
+    request: { method: GET, path: '/Users/{{ captures.id }}' }
+    expect: { status: 200, attributes: [{ path: id, equals: '{{ captures.id }}' }] }
+`,
+        'esc.yaml',
+      );
+      const result = await runSuites({ suites: [suite], client: local, discovery: false });
+      expect(result.checks.map((c) => [c.id, c.outcome])).toEqual([
+        ['esc/create', 'passed'],
+        ['esc/read', 'passed'],
+      ]);
+      const enc = encodeURIComponent(ID);
+      expect(seen).toEqual(['POST /Users', `GET /Users/${enc}`, `DELETE /Users/${enc}`]);
+      expect(result.cleanup).toEqual([expect.objectContaining({ ok: true, path: `/Users/${enc}` })]);
+      expect(result.ledger.remaining).toBe(0);
+    } finally {
+      await local.close();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+});
