@@ -47,7 +47,9 @@ export const create: CreateReporter = async (io, info, opts) => {
       if (s.bad) throw new Error(`${s.label}: ${s.bad} failed or errored`);
     },
   }));
-  const list = new Listr(tasks, { concurrent: true, exitOnError: false, rendererOptions: { collapseErrors: true } });
+  // listr2 would register its own SIGINT handler and exit 127 on Ctrl-C, leaving the run's objects and ledger behind:
+  // the run's own handler (cli/signals.ts) stops the run, cleans up and exits 130.
+  const list = new Listr(tasks, { concurrent: true, exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: true } });
   const done = list.run().then(
     () => undefined,
     () => undefined,
