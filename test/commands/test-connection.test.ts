@@ -192,7 +192,7 @@ describe('test-connection over TLS', () => {
       clientCertificate: { cn: 'scimcheck-client' },
       extensions: [
         { name: 'basicConstraints', cA: true },
-        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+        { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: 'scim.test' }, { type: 7, ip: '127.0.0.1' }] },
       ],
     });
     const dir = mkdtempSync(join(tmpdir(), 'scimcheck-tls-'));
@@ -234,11 +234,22 @@ describe('test-connection over TLS', () => {
 
   it('goes through the proxy named by HTTPS_PROXY', async () => {
     const s = await mini({ tls: { key: pems.private, cert: pems.cert } });
+    // scim.test is a name only the proxy knows: a target that is not loopback.
+    const proxy = await startProxy({ 'scim.test': '127.0.0.1' });
+    open.push(proxy);
+    const r = await tc(s.url.replace('127.0.0.1', 'scim.test'), ['--token', TOKEN, '--ca', caFile], cleanEnv({ HTTPS_PROXY: proxy.url }));
+    expect(r.code).toBe(0);
+    expect(proxy.tunnels).toContain(`scim.test:${s.port}`);
+    expect(s.seen).toHaveLength(3);
+  });
+
+  it('never sends a loopback target through a proxy, so the token never reaches it', async () => {
+    const s = await mini();
     const proxy = await startProxy();
     open.push(proxy);
-    const r = await tc(s.url, ['--token', TOKEN, '--ca', caFile], cleanEnv({ HTTPS_PROXY: proxy.url }));
+    const r = await tc(s.url, ['--token', TOKEN], cleanEnv({ HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url }));
     expect(r.code).toBe(0);
-    expect(proxy.tunnels).toContain(`127.0.0.1:${s.port}`);
+    expect(proxy.tunnels).toEqual([]);
     expect(s.seen).toHaveLength(3);
   });
 });

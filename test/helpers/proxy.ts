@@ -1,4 +1,8 @@
-/** A minimal HTTP CONNECT proxy on 127.0.0.1 that records what it tunnels. */
+/**
+ * A minimal HTTP CONNECT proxy on 127.0.0.1 that records what it tunnels (undici tunnels http and https alike).
+ * `hosts` maps names only the proxy knows (e.g. `scim.test`) to addresses, so that a test can reach a
+ * local server through it by a name that is not loopback (scimcheck never proxies loopback targets).
+ */
 import { createServer } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
@@ -8,7 +12,7 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(): Promise<TestProxy> {
+export async function startProxy(hosts: Record<string, string> = {}): Promise<TestProxy> {
   const tunnels: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((_req, res) => {
@@ -18,7 +22,7 @@ export async function startProxy(): Promise<TestProxy> {
   server.on('connect', (req, client: Socket, head: Buffer) => {
     tunnels.push(req.url!);
     const [host, port] = req.url!.split(':');
-    const upstream = connect(Number(port), host!, () => {
+    const upstream = connect(Number(port), hosts[host!] ?? host!, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (head.length) upstream.write(head);
       upstream.pipe(client);

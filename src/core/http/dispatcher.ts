@@ -54,5 +54,14 @@ export function createDispatcher(target: Pick<Target, 'tls' | 'timeoutMs' | 'max
   // The proxies as EnvHttpProxyAgent would read them (lower case first), from `env`; requestTls: the TLS of the
   // tunnelled connection.
   const pick = (lower: string, upper: string) => env[lower] ?? env[upper] ?? '';
-  return new Class({ ...options, requestTls: tls, httpProxy: pick('http_proxy', 'HTTP_PROXY'), httpsProxy: pick('https_proxy', 'HTTPS_PROXY'), noProxy: pick('no_proxy', 'NO_PROXY') });
+  return new Class({ ...options, requestTls: tls, httpProxy: pick('http_proxy', 'HTTP_PROXY'), httpsProxy: pick('https_proxy', 'HTTPS_PROXY'), noProxy: withLoopback(pick('no_proxy', 'NO_PROXY')) });
+}
+
+/**
+ * NO_PROXY with the loopback names added: a target on this machine is never sent through a proxy (its requests, the
+ * bearer token included, would otherwise cross to the proxy, for plain http:// in clear text).
+ */
+export function withLoopback(noProxy: string): string {
+  if (noProxy.trim() === '*') return noProxy;
+  return [noProxy, 'localhost', '127.0.0.1', '[::1]'].filter((x) => x.trim()).join(',');
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Agent, EnvHttpProxyAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { agentClass, createDispatcher } from '../../../src/core/http/dispatcher.js';
+import { agentClass, createDispatcher, withLoopback } from '../../../src/core/http/dispatcher.js';
 import { startServer } from '../../../src/server/index.js';
 import { startProxy } from '../../helpers/proxy.js';
 
@@ -46,26 +46,37 @@ describe('createDispatcher', () => {
     expect(JSON.parse(r.stdout)).toEqual({ request: 'function', entry: false, proxy: false, agent: true });
   });
 
-  it('takes the proxy (and NO_PROXY) from the environment it is given, not from process.env', async () => {
+  it('takes the proxy from the environment it is given, not from process.env, and never proxies loopback', async () => {
     const server = await startServer({ seed: 0 });
-    const proxy = await startProxy();
-    const host = new URL(server.url).host;
-    const path = `${new URL(server.url).pathname}/ServiceProviderConfig`;
-    const get = async (env: Record<string, string>) => {
+    const { port, pathname } = new URL(server.url);
+    // scim.test is a name only the proxy knows: a target that is not loopback.
+    const proxy = await startProxy({ 'scim.test': '127.0.0.1' });
+    const get = async (host: string, env: Record<string, string>) => {
       const d = createDispatcher(target, 4, env);
-      const res = await d.request({ origin: new URL(server.url).origin, path, method: 'GET', headers: { authorization: `Bearer ${server.token}` } });
+      const res = await d.request({ origin: `http://${host}:${port}`, path: `${pathname}/ServiceProviderConfig`, method: 'GET', headers: { authorization: `Bearer ${server.token}` } });
       await res.body.text();
       await d.close();
       return res.statusCode;
     };
     try {
-      expect(await get({ HTTP_PROXY: proxy.url })).toBe(200);
-      expect(proxy.tunnels).toEqual([host]);
-      expect(await get({ HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' })).toBe(200);
-      expect(proxy.tunnels).toEqual([host]); // not through the proxy this time
+      expect(await get('scim.test', { HTTP_PROXY: proxy.url })).toBe(200);
+      expect(proxy.tunnels).toEqual([`scim.test:${port}`]);
+      // A loopback target is never proxied: its bearer token would cross to the proxy (in clear text over http).
+      const envs: Record<string, string>[] = [{ HTTP_PROXY: proxy.url }, { http_proxy: proxy.url, NO_PROXY: 'example.com' }, { HTTP_PROXY: proxy.url, NO_PROXY: '*' }];
+      for (const env of envs) {
+        expect(await get('127.0.0.1', env)).toBe(200);
+        expect(await get('localhost', env)).toBe(200);
+      }
+      expect(proxy.tunnels).toEqual([`scim.test:${port}`]);
     } finally {
       await proxy.close();
       await server.close();
     }
+  });
+
+  it('adds the loopback names to NO_PROXY, and keeps "*" as it is', () => {
+    expect(withLoopback('')).toBe('localhost,127.0.0.1,[::1]');
+    expect(withLoopback('corp.example, .internal')).toBe('corp.example, .internal,localhost,127.0.0.1,[::1]');
+    expect(withLoopback('*')).toBe('*');
   });
 });
