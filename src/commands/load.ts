@@ -37,7 +37,7 @@ Exit codes: 0 passed, 1 failed, 2 usage or configuration error, 3 target unreach
     this.setupOutput(flags.color);
     const json = this.jsonEnabled();
     const durationMs = parseDuration(flags.duration);
-    if (durationMs === undefined) throw new ConfigError(`--duration: "${flags.duration}" is not a duration (use e.g. 60s, 2m, 500ms or a number of seconds)`);
+    if (durationMs === undefined) throw new ConfigError(`--duration: "${flags.duration}" is not a duration of up to 24h (use e.g. 60s, 2m, 500ms or a number of seconds)`);
 
     const { client: control, baseUrl } = this.openTarget(flags, false);
     // The load client: its own pool of connections, nothing kept per exchange, and no retry at all: a load test

@@ -111,7 +111,8 @@ describe('load engine parts', () => {
     expect(parseDuration('500ms')).toBe(500);
     expect(parseDuration('90')).toBe(90_000);
     expect(parseDuration('1.5')).toBe(1500);
-    for (const bad of ['abc', '', '0', '-1s', '5 days']) expect(parseDuration(bad)).toBeUndefined();
+    expect(parseDuration('24h')).toBe(86_400_000);
+    for (const bad of ['abc', '', '0', '-1s', '5 days', '25h', '999999999h']) expect(parseDuration(bad)).toBeUndefined();
   });
 
   it('keeps latencies in fixed buckets, percentiles ordered and capped by the maximum', () => {

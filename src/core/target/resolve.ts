@@ -160,13 +160,20 @@ export function resolveTarget(input: ResolveInput): Target {
   }
 
   const timeout = get<number>('timeout');
+  const MAX_TIMEOUT_MS = 3_600_000;
+  const MAX_RESPONSE_CAP = 1024 ** 3;
   const timeoutMs = timeout?.value ?? DEFAULT_TIMEOUT_MS;
   if (timeout && timeoutMs < 1) throw new ConfigError(`${timeout.where}: the timeout must be at least 1 ms`);
+  // Node's timers hold at most 2^31-1 ms (about 24.8 days): a larger value would silently become 1 ms.
+  if (timeout && timeoutMs > MAX_TIMEOUT_MS) throw new ConfigError(`${timeout.where}: the timeout must be at most ${MAX_TIMEOUT_MS} ms (1 hour), got ${timeoutMs}`);
   const maxSize = get<number>('max-response-size');
   const maxResponseBytes = maxSize?.value ?? DEFAULT_MAX_RESPONSE_BYTES;
   if (maxSize && maxResponseBytes < 1024) throw new ConfigError(`${maxSize.where}: the response-size cap must be at least 1024 bytes`);
+  if (maxSize && maxResponseBytes > MAX_RESPONSE_CAP) throw new ConfigError(`${maxSize.where}: the response-size cap must be at most ${MAX_RESPONSE_CAP} bytes (1 GiB), got ${maxResponseBytes}`);
 
-  const maxRps = (get<number>('max-rps')?.value as number | undefined) ?? 0;
+  const rps = get<number>('max-rps');
+  const maxRps = (rps?.value as number | undefined) ?? 0;
+  if (rps && (maxRps < 0 || maxRps > 100_000)) throw new ConfigError(`${rps.where}: max-rps must be from 0 (no limit) to 100000, got ${maxRps}`);
   return {
     baseUrl,
     auth,

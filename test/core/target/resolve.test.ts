@@ -96,6 +96,10 @@ describe('resolveTarget', () => {
     expect(r({ 'base-url': 'https://a.example', cert: '/tmp/c.pem' })).toBe('--cert: a client certificate needs both --cert and --key');
     expect(r({ 'base-url': 'https://a.example', header: 'NoColon' } as never)).toBe('--header: expected a header as "Name: value", got "NoColon"');
     expect(r({ 'base-url': 'https://a.example' }, { SCIMCHECK_TIMEOUT: '0' })).toBe('SCIMCHECK_TIMEOUT: the timeout must be at least 1 ms');
+    // Absurd numbers are refused, not turned into something else (Node would make this timeout 1 ms).
+    expect(r({ 'base-url': 'https://a.example', timeout: '99999999999999' })).toBe('--timeout: the timeout must be at most 3600000 ms (1 hour), got 99999999999999');
+    expect(r({ 'base-url': 'https://a.example', 'max-response-size': '99999999999999' })).toBe('--max-response-size: the response-size cap must be at most 1073741824 bytes (1 GiB), got 99999999999999');
+    expect(r({ 'base-url': 'https://a.example' }, { SCIMCHECK_MAX_RPS: '200000' })).toBe('SCIMCHECK_MAX_RPS: max-rps must be from 0 (no limit) to 100000, got 200000');
     expect(r({ 'base-url': 'https://a.example' }, { SCIMCHECK_TOKEN: 't1', SCIMCHECK_BASIC: 'u:p' })).toBe(
       'more than one authentication method is set: --token (SCIMCHECK_TOKEN), --basic (SCIMCHECK_BASIC); keep one',
     );
