@@ -55,6 +55,7 @@ describe('Ctrl-C in a real terminal', () => {
     const text = plain(out);
     expect(code, text).toBe(130);
     expect(text).toContain('scimcheck: SIGINT: finishing the requests under way, then deleting what the run created');
+    expect(text).toMatch(/scimcheck: interrupted by SIGINT: deleted [1-9]\d* objects? the run created, nothing remains/);
     expect(ownObjects(server)).toBe(0);
     expect(existsSync(ledger)).toBe(false);
   }, 60_000);

@@ -85,7 +85,7 @@ function exchangeFields(ex: Exchange, add: (key: FieldKey, label: string, text: 
 
 /** A body on one line, cut at BODY_PREVIEW characters with its full length said. */
 export function preview(s: string): string {
-  const flat = s.replace(/\s*\n\s*/g, ' ').trim();
+  const flat = visible(s.replace(/\s*\n\s*/g, ' ').trim());
   if (flat.length <= BODY_PREVIEW) return flat;
   let cut = BODY_PREVIEW - 1;
   const last = flat.charCodeAt(cut - 1);
@@ -94,5 +94,14 @@ export function preview(s: string): string {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, ' ');
+  return visible(s.replace(/\r\n|\r|\n/g, ' '));
+}
+
+/**
+ * Text from a server made safe for a terminal: control characters other than tab, LF and CR (ESC, BEL, C1 codes,
+ * DEL) are shown as `\xNN` / `\uNNNN`, so that a body, a name or a detail cannot clear the screen, set the window
+ * title, write the clipboard (OSC 52) or hide a link (OSC 8).
+ */
+export function visible(s: string): string {
+  return s.replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -8,7 +8,7 @@
 import type { Exchange } from '../model/exchange.js';
 import type { Report } from '../model/report.js';
 import type { CheckResult, FailOn, MappingResult, Phase, Verdict } from '../model/verdict.js';
-import { failureFields, type FieldKey } from './failure.js';
+import { failureFields, visible, type FieldKey } from './failure.js';
 import { writeReportFile, type CreateReporter } from './reporter.js';
 
 /** How much of each request or response body the report shows. */
@@ -40,7 +40,8 @@ const EXIT_MEANING: Record<number, string> = {
 // Escaping
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  // Control characters from a server (ESC, BEL, …) are shown as \xNN, as on the terminal.
+  return visible(s).replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 
 /** Markup made by `html`: the only thing interpolated without escaping. */

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { MappingResult, Phase } from '../model/verdict.js';
+import { visible } from './failure.js';
 import { label } from './text.js';
 
 const VERDICT: Record<MappingResult['outcome'], string> = { passed: 'PASS', failed: 'FAIL', errored: 'ERROR', skipped: 'SKIP' };
@@ -25,7 +26,7 @@ export function mappingTables(results: MappingResult[], titles: Map<string, stri
       const l = label(r);
       const verdict = l === 'KNOWN' || l === 'WARN' ? ch.yellow(l) : paint(ch, r.outcome, VERDICT[r.outcome]);
       lines.push(
-        `  ${r.object.padEnd(6)}  ${(attr + (r.matching ? '*' : '')).padEnd(w + 1)} ${r.type.padEnd(9)}  ${p(r.phases.create)}       ${p(r.phases.read)}     ${p(r.phases.update)}       ${p(r.phases.filter)}       ${verdict.padEnd(verdictPad(ch, verdict))} ${r.outcome === 'passed' ? '' : r.message}`,
+        `  ${r.object.padEnd(6)}  ${(attr + (r.matching ? '*' : '')).padEnd(w + 1)} ${r.type.padEnd(9)}  ${p(r.phases.create)}       ${p(r.phases.read)}     ${p(r.phases.update)}       ${p(r.phases.filter)}       ${verdict.padEnd(verdictPad(ch, verdict))} ${r.outcome === 'passed' ? '' : visible(r.message)}`,
       );
     }
     lines.push(ch.dim('  * the matching attribute'));

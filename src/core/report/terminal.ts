@@ -6,6 +6,7 @@
  */
 import type { Report } from '../model/report.js';
 import type { CheckResult } from '../model/verdict.js';
+import { visible } from './failure.js';
 import { mappingTables } from './mappings.js';
 import type { CreateReporter, ReporterIO, RunInfo } from './reporter.js';
 import { checkDetails, checkLine, summaryLine } from './text.js';
@@ -29,8 +30,12 @@ export function printEnd(report: Report, io: ReporterIO, info: RunInfo, json: bo
   }
   // The last word on each path (the ledger sweep may have tried again after a suite's own cleanup).
   const lastByPath = new Map((report.cleanup ?? []).map((x) => [x.path, x]));
-  for (const x of lastByPath.values()) if (!x.ok) io.err(ch.yellow(`warning: could not delete ${x.path} (suite ${x.suite}): ${x.message}`));
+  for (const x of lastByPath.values()) if (!x.ok) io.err(ch.yellow(`warning: could not delete ${visible(x.path)} (suite ${x.suite}): ${visible(x.message)}`));
   const ledger = report.ledger;
+  if (report.interrupted) {
+    const deleted = [...lastByPath.values()].filter((x) => x.ok).length;
+    io.err(`scimcheck: interrupted by ${report.interrupted}: deleted ${deleted} object${deleted === 1 ? '' : 's'} the run created${ledger?.remaining ? `; ${ledger.remaining} may remain (below)` : ', nothing remains'}`);
+  }
   if (ledger?.remaining) {
     io.err(ch.yellow(`warning: ${ledger.remaining} object(s) the run created may remain; they are listed in ${ledger.file ?? 'the ledger'}: scimcheck cleanup --ledger ${ledger.file ?? 'FILE'}`));
   }

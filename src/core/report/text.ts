@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Exchange } from '../model/exchange.js';
 import type { CheckResult, FailOn, Summary, Verdict } from '../model/verdict.js';
-import { failureFields, preview } from './failure.js';
+import { failureFields, preview, visible } from './failure.js';
 
 const SYMBOL = { passed: '✔', failed: '✖', errored: '!', skipped: '-' } as const;
 
@@ -21,8 +21,8 @@ export function checkLine(c: CheckResult, ch: ChalkInstance): string {
   const l = label(c);
   const sym = l === 'WARN' || l === 'KNOWN' ? ch.yellow('▲') : l === 'BLOCKED' ? ch.dim(SYMBOL[c.outcome]) : paint(ch, c.outcome, SYMBOL[c.outcome]);
   const time = c.durationMs ? ch.dim(` (${c.durationMs} ms)`) : '';
-  const suffix = c.outcome === 'skipped' ? ch.dim(` [skipped: ${c.message}]`) : '';
-  return `${sym} ${l.padEnd(7)} ${c.id}  ${c.title}${time}${suffix}`;
+  const suffix = c.outcome === 'skipped' ? ch.dim(` [skipped: ${visible(c.message)}]`) : '';
+  return `${sym} ${l.padEnd(7)} ${visible(c.id)}  ${visible(c.title)}${time}${suffix}`;
 }
 
 /** The details under a failed or errored verdict (the shared failure fields, report/failure.ts). */
@@ -48,10 +48,10 @@ export function summaryLine(s: Summary, ch: ChalkInstance): string {
 
 /** A compact one-exchange dump for --verbose. */
 export function exchangeLines(e: Exchange, ch: ChalkInstance): string[] {
-  const out = [ch.dim(`#${e.seq} ${e.request.method} ${e.request.url}`)];
+  const out = [ch.dim(`#${e.seq} ${e.request.method} ${visible(e.request.url)}`)];
   if (e.request.body) out.push(ch.dim(`   > ${preview(e.request.body)}`));
   if (e.response) out.push(ch.dim(`   < ${e.response.status} ${preview(e.response.body)} (${e.durationMs} ms)`));
-  if (e.error) out.push(ch.dim(`   ! ${e.error.message}`));
+  if (e.error) out.push(ch.dim(`   ! ${visible(e.error.message)}`));
   return out;
 }
 
