@@ -1,3 +1,4 @@
+import { visible } from '../core/report/failure.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { targetFlags } from '../cli/target-flags.js';
@@ -49,7 +50,7 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
       client.setGuard(undefined);
       await client.close();
     }
-    for (const r of removed) this.out(`  ${r.ok ? this.ch.green('deleted') : this.ch.red('NOT deleted')} ${r.path}${r.name ? ` (${r.name})` : ''}${r.ok ? '' : `: ${r.message}`}`);
+    for (const r of removed) this.out(`  ${r.ok ? this.ch.green('deleted') : this.ch.red('NOT deleted')} ${visible(r.path)}${r.name ? ` (${visible(r.name)})` : ''}${r.ok ? '' : `: ${visible(r.message)}`}`);
     const failed = removed.filter((r) => !r.ok).length;
     this.out(`${removed.length - failed} object(s) deleted${failed ? `, ${failed} could not be` : ''}`);
     process.exitCode = failed ? ExitCode.Failed : ExitCode.Ok;
@@ -65,7 +66,7 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
         const res = await client.send({ method: 'GET', path, query: [['filter', `${attr} sw "scimcheck-"`], ['startIndex', String(page * PAGE + 1)], ['count', String(PAGE)], ['attributes', attr]] });
         const list = (res.json as { Resources?: Record<string, unknown>[] } | undefined)?.Resources;
         if (res.status !== 200 || !Array.isArray(list) || list.length === 0) {
-          if (res.status !== 200) this.err(this.ch.yellow(`warning: --sweep: ${path} answered ${res.status ?? res.error?.message}; nothing swept there`));
+          if (res.status !== 200) this.err(this.ch.yellow(`warning: --sweep: ${path} answered ${res.status ?? visible(res.error?.message ?? '')}; nothing swept there`));
           break;
         }
         for (const r of list) {
