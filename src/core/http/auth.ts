@@ -91,13 +91,15 @@ export class AuthProvider {
     } catch {
       json = undefined;
     }
+    // Some token endpoints answer as a form (`access_token=...&token_type=bearer`, GitHub's style) instead of JSON.
+    if (!json && /(^|&)access_token=/.test(text.trim())) json = Object.fromEntries(new URLSearchParams(text.trim()));
     const token = typeof json?.access_token === 'string' ? json.access_token : undefined;
     if (token) redactor.add(token);
     const exchange = this.deps.record({
       startedAt,
       durationMs: Date.now() - started,
       request: recorded,
-      response: { status, headers: redactor.headers(headers), body: redactor.text(text), sizeBytes: Buffer.byteLength(text) },
+      response: { status, headers: redactor.headers(headers), body: redactor.bodyText(text), sizeBytes: Buffer.byteLength(text) },
     });
     if (status !== 200 || !token) {
       const oauthError = typeof json?.error === 'string' ? `: ${json.error}${typeof json.error_description === 'string' ? ` (${json.error_description.split('\n')[0]})` : ''}` : '';

@@ -216,7 +216,7 @@ export class ScimClient {
       startedAt,
       durationMs: Date.now() - started,
       request: recordedRequest,
-      response: { status, headers: redactedHeaders, body: this.redactor.text(text), sizeBytes: buf.length },
+      response: { status, headers: redactedHeaders, body: this.redactor.bodyText(text), sizeBytes: buf.length },
     });
     const out: ScimResponse = { exchange, status, headers: redactedHeaders };
     if (NOT_BLANK.test(text)) {

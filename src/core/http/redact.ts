@@ -40,9 +40,8 @@ export class Redactor {
   /** Registers a secret (e.g. an OAuth access token fetched during the run). */
   add(secret: string): void {
     if (!secret || secret.length < MIN_LITERAL_SECRET) return;
-    // As written, percent-encoded (in URLs and forms), and as a JSON string writes it (a quote or a backslash in a
-    // password comes back escaped in a JSON body).
-    const forms = new Set([secret, encodeURIComponent(secret), encodeURIComponent(secret).replace(/%20/g, '+'), JSON.stringify(secret).slice(1, -1)]);
+    // Every form a server may echo it in (encodings below); JSON bodies are also matched after decoding (bodyText).
+    const forms = new Set(encodings(secret));
     for (const f of forms) if (!this.secrets.includes(f)) this.secrets.push(f);
     // Longest first so that a secret containing another is replaced whole.
     this.secrets.sort((a, b) => b.length - a.length);
@@ -52,6 +51,32 @@ export class Redactor {
   /** Replaces every literal secret in a string. */
   text(s: string): string {
     return this.pattern ? s.replace(this.pattern, REDACTED) : s;
+  }
+
+  /**
+   * A response body as recorded and printed: literal forms replaced, and a JSON body whose escapes could spell a
+   * secret another way (`\u0041`, `\/` in any mix) is matched after decoding. If a decoded string holds a secret, the
+   * body is recorded re-serialised from its redacted value (its layout is lost, the secret too).
+   */
+  bodyText(text: string): string {
+    const literal = this.text(text);
+    if (!this.pattern || !OTHER_ESCAPE.test(literal)) return literal;
+    let value: unknown;
+    try {
+      value = JSON.parse(literal);
+    } catch {
+      return literal;
+    }
+    const clean = JSON.stringify(this.walkSecretsOnly(value));
+    return clean === JSON.stringify(value) ? literal : clean;
+  }
+
+  /** Deep copy with literal secrets removed from strings (keys and values), credential-named keys left as they are. */
+  private walkSecretsOnly(value: unknown): unknown {
+    if (typeof value === 'string') return this.text(value);
+    if (Array.isArray(value)) return value.map((v) => this.walkSecretsOnly(v));
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [this.text(k), this.walkSecretsOnly(v)]));
+    return value;
   }
 
   /** A header value: credential headers are hidden whole (keeping the scheme word), others literally. */
@@ -129,6 +154,41 @@ export class Redactor {
     }
     return value;
   }
+}
+
+/**
+ * The forms in which a secret can come back: as written; percent-encoded with upper- or lower-case hex, and as a form
+ * writes it (`+` for a space); as a JSON string writes it, also with `/` escaped (PHP) and with every character that
+ * is not a letter or digit as `\uXXXX` in either case (.NET); base64 and base64url (padded or not).
+ */
+export function encodings(secret: string): string[] {
+  const pct = encodeURIComponent(secret);
+  const json = JSON.stringify(secret).slice(1, -1);
+  const u = (upper: boolean) =>
+    [...secret]
+      .map((c) => (/[A-Za-z0-9]/.test(c) ? c : Array.from({ length: c.length }, (_, i) => `\\u${hex(c.charCodeAt(i), upper)}`).join('')))
+      .join('');
+  const b64 = Buffer.from(secret, 'utf8').toString('base64');
+  const b64url = Buffer.from(secret, 'utf8').toString('base64url');
+  return [
+    secret,
+    pct,
+    pct.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    pct.replace(/%20/g, '+'),
+    json,
+    json.replace(/\//g, '\\/'),
+    u(false),
+    u(true),
+    b64,
+    b64.replace(/=+$/, ''),
+    b64url,
+  ].filter((f) => f.length >= MIN_LITERAL_SECRET);
+}
+
+/** A UTF-16 unit as 4 hex digits, in either case. */
+function hex(unit: number, upper: boolean): string {
+  const h = unit.toString(16).padStart(4, '0');
+  return upper ? h.toUpperCase() : h;
 }
 
 function escapeRegExp(s: string): string {

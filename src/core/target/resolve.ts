@@ -307,12 +307,20 @@ function coerce(spec: SettingSpec, raw: unknown, where: string): unknown {
   }
 }
 
+/**
+ * A value quoted in a usage error, unless it could be a secret given to the wrong flag (a token as the base URL, a URL
+ * with a password): only values with a space and no `@` are shown.
+ */
+function shown(value: string): string {
+  return /\s/.test(value) && !value.includes('@') && value.length <= 80 ? `"${value}"` : `(${value.length} characters, not shown in case it is a secret)`;
+}
+
 function parseHttpUrl(found: Found<string>, key: string): URL {
   let url: URL;
   try {
     url = new URL(found.value);
   } catch {
-    throw new ConfigError(`${found.where}: ${key} is not a URL: "${found.value}"`);
+    throw new ConfigError(`${found.where}: ${key} is not a URL: ${shown(found.value)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ConfigError(`${found.where}: ${key} must use https:// (or http:// to a loopback address), got ${url.protocol}//`);
@@ -340,7 +348,14 @@ function requireSecureScheme(url: URL, where: string, allowHttp: boolean): void 
 function parseHeader(raw: string, where: string): [string, string] {
   const at = raw.indexOf(':');
   const name = at > 0 ? raw.slice(0, at).trim() : '';
-  if (!name || !HEADER_NAME.test(name)) throw new ConfigError(`${where}: expected a header as "Name: value", got "${raw.slice(0, 40)}"`);
+  if (!name || !HEADER_NAME.test(name)) {
+    // A header without its colon may still hold its credential (`X-Api-Key=KEY`, `Authorization Bearer T`): only its
+    // first word is shown, and only when it looks like a header name.
+    const first = /^[^\s=:]*/.exec(raw)![0];
+    const rest = raw.length > first.length ? '…' : '';
+    const word = first.length <= 32 && HEADER_NAME.test(first) ? `"${first}${rest}"` : '(not shown: it may hold a secret)';
+    throw new ConfigError(`${where}: expected a header as "Name: value", got ${word}`);
+  }
   const value = raw.slice(at + 1).trim();
   if (/[\r\n\0]/.test(value)) throw new ConfigError(`${where}: header ${name} contains a line break`);
   return [name, value];

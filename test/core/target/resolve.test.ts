@@ -95,6 +95,13 @@ describe('resolveTarget', () => {
     expect(r({ 'base-url': 'https://a.example', 'oauth-token-url': 'http://idp.example/t', 'client-id': 'x', 'client-secret': 'y' })).toMatch(/^--oauth-token-url: refusing plain http:\/\/ to idp\.example/);
     expect(r({ 'base-url': 'https://a.example', cert: '/tmp/c.pem' })).toBe('--cert: a client certificate needs both --cert and --key');
     expect(r({ 'base-url': 'https://a.example', header: 'NoColon' } as never)).toBe('--header: expected a header as "Name: value", got "NoColon"');
+    // A usage error never echoes a credential given in the wrong form or to the wrong flag.
+    expect(r({ 'base-url': 'https://a.example', header: 'X-Api-Key=canary-key-7d1e' } as never)).toBe('--header: expected a header as "Name: value", got "X-Api-Key…"');
+    expect(r({ 'base-url': 'https://a.example', header: 'Authorization Bearer canary-tok-55aa' } as never)).toBe('--header: expected a header as "Name: value", got "Authorization…"');
+    expect(r({ 'base-url': 'https://a.example', header: 'eyJhbGciOiJIUzI1NiJ9canarycanarycanary' } as never)).toBe('--header: expected a header as "Name: value", got (not shown: it may hold a secret)');
+    expect(r({ 'base-url': 'eyJhbGciOiJIUzI1NiJ9.canary-token' })).toBe('--base-url: base-url is not a URL: (33 characters, not shown in case it is a secret)');
+    expect(r({ 'base-url': 'http://svc:canary-pw@' })).toBe('--base-url: base-url is not a URL: (21 characters, not shown in case it is a secret)');
+    expect(r({ 'base-url': 'http://svc:canary-pw@a.example/scim' })).toBe('--base-url: the base URL must not carry credentials; use --basic or --token');
     expect(r({ 'base-url': 'https://a.example' }, { SCIMCHECK_TIMEOUT: '0' })).toBe('SCIMCHECK_TIMEOUT: the timeout must be at least 1 ms');
     // Absurd numbers are refused, not turned into something else (Node would make this timeout 1 ms).
     expect(r({ 'base-url': 'https://a.example', timeout: '99999999999999' })).toBe('--timeout: the timeout must be at most 3600000 ms (1 hour), got 99999999999999');
