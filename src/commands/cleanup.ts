@@ -2,11 +2,24 @@ import { visible } from '../core/report/failure.js';
 import { Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { targetFlags } from '../cli/target-flags.js';
-import { ExitCode } from '../core/errors.js';
+import { ConfigError, ExitCode } from '../core/errors.js';
 import type { ScimClient } from '../core/http/client.js';
 import type { CleanupItem } from '../core/runner/runner.js';
 import { SafetyGuard, sweepLedger } from '../core/safety/guard.js';
 import { Ledger, stateDir } from '../core/safety/ledger.js';
+
+/** Whether two base URLs name the same SCIM root: scheme, host, port and path (the query string aside). */
+function sameTarget(a: string, b: string): boolean {
+  const norm = (u: string) => {
+    try {
+      const x = new URL(u);
+      return `${x.protocol}//${x.host}${x.pathname.replace(/\/+$/, '')}`.toLowerCase();
+    } catch {
+      return u;
+    }
+  };
+  return norm(a) === norm(b);
+}
 
 /** Names a run gives the objects it creates: scimcheck-<8 hex digits of the run id>-... */
 const MARKED = /^scimcheck-[0-9a-f]{8}-/i;
@@ -36,9 +49,12 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
     const { client, baseUrl } = this.openTarget(flags, false);
     const removed: (CleanupItem & { name?: string })[] = [];
     try {
-      const files = flags.ledger?.length ? flags.ledger : Ledger.list(stateDir()).filter((f) => Ledger.read(f).target === baseUrl);
+      const files = flags.ledger?.length ? flags.ledger : Ledger.list(stateDir()).filter((f) => sameTarget(Ledger.read(f).target, baseUrl));
       for (const file of files) {
         const ledger = Ledger.read(file);
+        if (!sameTarget(ledger.target, baseUrl)) {
+          throw new ConfigError(`--ledger: ${file} was written for ${ledger.target}, not ${baseUrl}: run cleanup with --base-url ${ledger.target}`);
+        }
         client.setGuard(new SafetyGuard(ledger, `scimcheck-${ledger.runId}`));
         const items = await sweepLedger(ledger, (r) => client.send(r), `ledger ${file}`);
         const emptied = ledger.close();

@@ -38,7 +38,8 @@ export interface ScimResponse {
 export interface RequestGuard {
   /** A reason to refuse the request (it is then not sent), or undefined. */
   before(req: ScimRequest): string | undefined;
-  after(req: ScimRequest, res: ScimResponse): void;
+  /** After the answer (retries done); `raw` sends a request without the guard (a read-back). */
+  after(req: ScimRequest, res: ScimResponse, raw: (req: ScimRequest) => Promise<ScimResponse>): void | Promise<void>;
   /** After a 5xx or a lost answer to a write: did it take effect anyway? Then it is not sent again. */
   tookEffect?(req: ScimRequest, raw: (req: ScimRequest) => Promise<ScimResponse>): Promise<boolean>;
 }
@@ -142,7 +143,7 @@ export class ScimClient {
       await sleep(policy.backoffMs * 2 ** (retries - 1));
       res = await this.sendOnce(req);
     }
-    guard?.after(req, res);
+    await guard?.after(req, res, (r) => this.sendOnce(r));
     return res;
   }
 

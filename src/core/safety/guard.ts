@@ -4,7 +4,10 @@
  *   in its userName / displayName;
  * - PUT, PATCH and DELETE of /Users/{id} or /Groups/{id} are refused unless the run created that object, whatever
  *   a suite says;
- * - after a 5xx (or no answer) to a create, it checks whether the object exists before the client may send it again.
+ * - after a 5xx (or no answer) to a create, it checks whether the object exists before the client may send it again;
+ * - ownership is verified, never trusted: the id a create answers with is read back and must carry the name the run
+ *   sent (its mark); otherwise the run's real object is looked up by that exact name, and the id the server gave is
+ *   not the run's to change or delete. Before a ledger's leftovers are deleted they are read back the same way.
  */
 import type { RequestGuard, ScimRequest, ScimResponse } from '../http/client.js';
 import { resourcePath } from '../http/resource-path.js';
@@ -53,14 +56,21 @@ export class SafetyGuard implements RequestGuard {
     return undefined;
   }
 
-  after(req: ScimRequest, res: ScimResponse): void {
+  async after(req: ScimRequest, res: ScimResponse, raw: (req: ScimRequest) => Promise<ScimResponse>): Promise<void> {
     const t = target(req);
     if (!t) return;
     const entry = this.pending.get(req);
     if (entry) {
       const id = (res.json as { id?: unknown } | undefined)?.id;
-      if (res.status !== undefined && res.status >= 200 && res.status < 300 && typeof id === 'string' && id) this.ledger.created(entry, id);
-      else if (res.status !== undefined && res.status >= 400 && res.status < 500) this.ledger.rejected(entry);
+      if (res.status !== undefined && res.status >= 200 && res.status < 300 && typeof id === 'string' && id) {
+        // The mark, read back: an id the server answered with is the run's only if that object carries the name sent.
+        if (!entry.name || (await carriesName(entry.type, id, entry.name, raw)) === true) this.ledger.created(entry, id);
+        else {
+          const real = await findByName(entry.type, entry.name, raw);
+          if (real) this.ledger.created(entry, real);
+          // else it stays pending: the end-of-run sweep looks for it by name again.
+        }
+      } else if (res.status !== undefined && res.status >= 400 && res.status < 500) this.ledger.rejected(entry);
       // 5xx or no answer: it stays pending; the end-of-run sweep looks for it by name.
     } else if (req.method === 'DELETE' && t.id && res.status !== undefined && ((res.status >= 200 && res.status < 300) || res.status === 404)) {
       this.ledger.deleted(t.type, t.id);
@@ -77,13 +87,40 @@ export class SafetyGuard implements RequestGuard {
   }
 }
 
-/** The id of the object with this userName / displayName, if there is exactly one. */
+/** The name attribute of a type (what carries a run's mark). */
+const nameAttr = (type: ObjectType) => (type === 'User' ? 'userName' : 'displayName');
+
+/** The value of an object's userName / displayName (keys are case-insensitive in SCIM). */
+function nameIn(type: ObjectType, resource: unknown): string | undefined {
+  const v = resource && typeof resource === 'object' ? Object.entries(resource).find(([k]) => k.toLowerCase() === nameAttr(type).toLowerCase())?.[1] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Names compare as the server may store them: userName and displayName are case-insensitive (RFC 7643 §4.1.1, §4.2). */
+const sameName = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whether the object at this id carries this exact name: true, false (another object, whose name is given), or
+ * undefined when it could not be read (no object there: 404, or no answer).
+ */
+export async function carriesName(type: ObjectType, id: string, name: string, send: (req: ScimRequest) => Promise<ScimResponse>): Promise<boolean | undefined> {
+  const res = await send({ method: 'GET', path: resourcePath(type, id) });
+  if (res.status !== 200) return undefined;
+  return sameName(nameIn(type, res.json), name);
+}
+
+/**
+ * The id of the one object whose userName / displayName is exactly this name. A list that names another object (a
+ * server that ignores filters) or more than one is no answer: nothing is taken for the run's own on a guess.
+ */
 export async function findByName(type: ObjectType, name: string, send: (req: ScimRequest) => Promise<ScimResponse>): Promise<string | undefined> {
-  const attr = type === 'User' ? 'userName' : 'displayName';
+  const attr = nameAttr(type);
   const res = await send({ method: 'GET', path: type === 'User' ? '/Users' : '/Groups', query: [['filter', `${attr} eq "${name.replace(/["\\]/g, '\\$&')}"`]] });
-  const list = (res.json as { Resources?: { id?: unknown }[] } | undefined)?.Resources;
-  if (res.status !== 200 || !Array.isArray(list) || list.length !== 1) return undefined;
-  return typeof list[0]?.id === 'string' ? list[0].id : undefined;
+  const list = (res.json as { Resources?: unknown[] } | undefined)?.Resources;
+  if (res.status !== 200 || !Array.isArray(list)) return undefined;
+  const matches = list.filter((r) => sameName(nameIn(type, r), name));
+  const id = (matches[0] as { id?: unknown } | undefined)?.id;
+  return matches.length === 1 && typeof id === 'string' && id ? id : undefined;
 }
 
 /**
@@ -104,6 +141,20 @@ export async function sweepLedger(ledger: Ledger, send: (req: ScimRequest) => Pr
       }
     }
     if (!id) continue;
+    // The mark, read back before deleting: the object at that id must still be the one the run created.
+    if (e.name) {
+      const ours = await carriesName(e.type, id, e.name, send);
+      if (ours === false) {
+        // Another object answers at that id: it is left alone; the run's own is looked for by its exact name.
+        const real = await findByName(e.type, e.name, send);
+        if (!real || real === id) {
+          out.push({ suite: label, path: resourcePath(e.type, id), ok: false, message: `not deleted: the object at this id is not the run's (its ${nameAttr(e.type)} is not ${JSON.stringify(e.name)})` });
+          continue;
+        }
+        ledger.created(e, real);
+        id = real;
+      }
+    }
     const item = await deleteObject(send, resourcePath(e.type, id), label);
     if (item.ok) ledger.deleted(e.type, id);
     out.push(item);

@@ -8,7 +8,7 @@
  * record is on disk before the request goes out without rewriting the file each time, and a crash mid-write can only
  * cut the last line, which reading skips.
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -74,6 +74,9 @@ export class Ledger {
   }
 
   static forRun(runId: string, target: string, file?: string, env: Record<string, string | undefined> = process.env): Ledger {
+    // A file that exists is never overwritten: it may be another run's ledger (its leftovers would be forgotten) or
+    // any file at all given by mistake.
+    if (file !== undefined && existsSync(file)) throw new ConfigError(`--ledger: ${file} already exists; give a new file (a ledger left by a run is emptied with scimcheck cleanup --ledger ${file})`);
     return new Ledger(file ?? join(stateDir(env), `ledger-${runId}.json`), runId, target);
   }
 
@@ -217,7 +220,7 @@ export class Ledger {
       if (!this.started) {
         mkdirSync(dirname(this.file), { recursive: true });
         const head = { 'scimcheck-ledger': 1, runId: this.data.runId, target: this.data.target, startedAt: this.data.startedAt };
-        this.fd = openSync(this.file, 'w', 0o600);
+        this.fd = openSync(this.file, 'wx', 0o600); // never over a file that appeared meanwhile
         writeSync(this.fd, `${JSON.stringify(head)}\n`);
         this.started = true;
       }
