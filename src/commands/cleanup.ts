@@ -5,7 +5,7 @@ import { targetFlags } from '../cli/target-flags.js';
 import { ConfigError, ExitCode } from '../core/errors.js';
 import type { ScimClient } from '../core/http/client.js';
 import type { CleanupItem } from '../core/runner/runner.js';
-import { SafetyGuard, sweepLedger } from '../core/safety/guard.js';
+import { carriesName, SafetyGuard, sweepLedger } from '../core/safety/guard.js';
 import { Ledger, stateDir } from '../core/safety/ledger.js';
 
 /** Whether two base URLs name the same SCIM root: scheme, host, port and path (the query string aside). */
@@ -21,8 +21,11 @@ function sameTarget(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** Names a run gives the objects it creates: scimcheck-<8 hex digits of the run id>-... */
-const MARKED = /^scimcheck-[0-9a-f]{8}-/i;
+/**
+ * Names a run gives the objects it creates, in full: `scimcheck-`, the run id (8 lower-case hex digits), then `-` or
+ * `.` and the rest of a generated name. A real account that merely starts with "scimcheck-" does not match.
+ */
+const MARKED = /^scimcheck-[0-9a-f]{8}[-.][A-Za-z0-9._%+@-]+$/;
 const PAGE = 100;
 const MAX_PAGES = 100;
 
@@ -40,7 +43,8 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
   static override flags = {
     ...targetFlags,
     ledger: Flags.string({ summary: 'The ledger file to empty (default: every ledger of this target in the state directory).', helpValue: 'FILE', multiple: true }),
-    sweep: Flags.boolean({ summary: "Also find objects carrying a run's mark (scimcheck-<runId>-) by filter, and delete them.", default: false }),
+    sweep: Flags.boolean({ summary: "Also find objects carrying a run's mark (scimcheck-<runId>-...) by filter, list them, and delete them once confirmed.", default: false }),
+    yes: Flags.boolean({ char: 'y', summary: 'Delete what --sweep lists without asking (required when not on a terminal).', default: false }),
   };
 
   async run() {
@@ -61,7 +65,7 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
         removed.push(...items);
         this.out(`${file}: ${items.filter((i) => i.ok).length} deleted${items.some((i) => !i.ok) ? `, ${items.filter((i) => !i.ok).length} not` : ''}${emptied ? ' (ledger removed)' : ' (ledger kept)'}`);
       }
-      if (flags.sweep) removed.push(...(await this.sweep(client)));
+      if (flags.sweep) removed.push(...(await this.sweep(client, flags.yes)));
     } finally {
       client.setGuard(undefined);
       await client.close();
@@ -73,8 +77,13 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
     return { target: { baseUrl }, deleted: removed.filter((r) => r.ok), failed: removed.filter((r) => !r.ok) };
   }
 
-  /** Marked users and groups, found by `sw "scimcheck-"` filters (paged, bounded), deleted through an in-memory ledger. */
-  private async sweep(client: ScimClient): Promise<(CleanupItem & { name?: string })[]> {
+  /**
+   * Marked users and groups, found by `sw "scimcheck-"` filters (paged, bounded): each listed name must match the
+   * mark format in full and is read back by id (the object there must carry that very name) before it is listed;
+   * the list is shown and deleted once confirmed (a prompt on a terminal, --yes otherwise), through an in-memory
+   * ledger so that the guard still applies.
+   */
+  private async sweep(client: ScimClient, yes: boolean): Promise<(CleanupItem & { name?: string })[]> {
     const ledger = Ledger.inMemory('sweep', client.target.baseUrl.toString());
     const names = new Map<string, string>();
     for (const [type, path, attr] of [['User', '/Users', 'userName'], ['Group', '/Groups', 'displayName']] as const) {
@@ -88,13 +97,37 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
         for (const r of list) {
           const name = Object.entries(r).find(([k]) => k.toLowerCase() === attr.toLowerCase())?.[1];
           if (typeof r.id !== 'string' || typeof name !== 'string' || !MARKED.test(name)) continue;
+          // Read back: a list entry that pairs a marked name with another object's id is not believed.
+          if ((await carriesName(type, r.id, name, (q) => client.send(q))) !== true) continue;
           ledger.created(ledger.beforeCreate(type, name), r.id);
           names.set(r.id, name);
         }
         if (list.length < PAGE) break;
       }
     }
+    const found = ledger.remaining();
+    if (found.length === 0) return [];
+    this.out(`--sweep found ${found.length} object(s) carrying a run's mark:`);
+    for (const e of found) this.out(`  ${e.type === 'User' ? 'Users' : 'Groups'}/${visible(e.id ?? '')}  ${visible(e.name ?? '')}`);
+    if (!yes) {
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new ConfigError(`--sweep: not on a terminal, so nothing was deleted: pass --yes to delete the ${found.length} object(s) listed`);
+      if (!(await confirm(`Delete these ${found.length} object(s)? [y/N] `))) {
+        this.out('nothing deleted');
+        return [];
+      }
+    }
     client.setGuard(new SafetyGuard(ledger, 'scimcheck-'));
     return (await sweepLedger(ledger, (r) => client.send(r), 'sweep')).map((i) => ({ ...i, name: names.get(decodeURIComponent(i.path.split('/').pop()!)) }));
+  }
+}
+
+/** Asks a yes/no question on the terminal; only "y" or "yes" is yes. */
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
   }
 }

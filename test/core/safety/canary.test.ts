@@ -81,7 +81,7 @@ describe('canary secrets', () => {
       ['run', ...base, '--suite', 'errors', '--json'],
       ['test-connection', ...base, '--verbose'],
       ['test-connection', ...base, '--json'],
-      ['cleanup', ...base, '--sweep'],
+      ['cleanup', ...base, '--sweep', '--yes'],
     ]) {
       const r = await runCli(cmd, { env, timeoutMs: 60_000 });
       expect(r.stderr).not.toMatch(/^\s+at /m);

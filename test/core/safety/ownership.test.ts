@@ -25,6 +25,8 @@ interface Misbehaviour {
   createAnswers500?: boolean;
   /** Filters are ignored: every list holds every user. */
   ignoreFilters?: boolean;
+  /** Lists pair each name with the pre-existing user's id. */
+  listWithVictimId?: boolean;
 }
 
 /** A tiny SCIM users endpoint with one pre-existing user, misbehaving as asked; it records every request. */
@@ -54,7 +56,8 @@ async function startServer(bad: Misbehaviour) {
       if (req.method === 'GET' && url.pathname === '/Users') {
         const m = /^userName eq "(.*)"$/.exec(url.searchParams.get('filter') ?? '');
         const list = [...users.values()].filter((u) => bad.ignoreFilters || !m || u.userName.toLowerCase() === m[1]!.toLowerCase());
-        return send(res, 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: list.length, Resources: list.map(resource) });
+        const shown = bad.listWithVictimId ? list.map((u) => ({ ...u, id: VICTIM.id })) : list;
+        return send(res, 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: list.length, Resources: shown.map(resource) });
       }
       const u = users.get(id);
       if (!u) return send(res, 404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404' });
@@ -171,5 +174,15 @@ describe('ownership by the mark, read back', () => {
     expect(r.stderr.trim()).toBe(`scimcheck: --ledger: ${file} already exists; give a new file (a ledger left by a run is emptied with scimcheck cleanup --ledger ${file})`);
     expect(readFileSync(file, 'utf8')).toBe('my notes\n');
     expect(s.seen).toEqual([]);
+  });
+
+  it("cleanup --sweep does not believe a list that pairs a marked name with another object's id", async () => {
+    const s = await startServer({ listWithVictimId: true });
+    open.push(s);
+    s.users.set('left-1', { id: 'left-1', userName: 'scimcheck-0badc0de-left@example.com' });
+    const r = await runCli(['cleanup', '--base-url', s.url, '--token', 't', '--sweep', '--yes'], { env: cleanEnv() });
+    expect(r.code).toBe(0);
+    expect(s.users.get(VICTIM.id)).toEqual(VICTIM);
+    expect(s.seen.filter((x) => x.startsWith('DELETE'))).toEqual([]);
   });
 });

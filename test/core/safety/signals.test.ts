@@ -105,13 +105,23 @@ describe('cleanup --sweep', () => {
     await post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scimcheck-0badc0de-left-behind@example.com' });
     await post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'scimcheck-0badc0de-group' });
     await post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scimcheck-fan@example.com' }); // not a run's mark
-    const r = await runCli(['cleanup', '--base-url', server.url, '--token', server.token, '--sweep']);
+    await post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scimcheck-deadbeef' }); // no suffix: not a generated name
+    await post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'SCIMCHECK-0BADC0DE-Ops@example.com' }); // not the mark's case
+    // Not on a terminal and without --yes: the list is shown and nothing is deleted.
+    const listed = await runCli(['cleanup', '--base-url', server.url, '--token', server.token, '--sweep']);
+    expect(listed.code).toBe(2);
+    expect(listed.stdout).toContain("--sweep found 2 object(s) carrying a run's mark:");
+    expect(listed.stderr.trim()).toBe('scimcheck: --sweep: not on a terminal, so nothing was deleted: pass --yes to delete the 2 object(s) listed');
+    expect(server.snapshot().users.map((u) => u.userName)).toContain('scimcheck-0badc0de-left-behind@example.com');
+    const r = await runCli(['cleanup', '--base-url', server.url, '--token', server.token, '--sweep', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(scimcheck-0badc0de-left-behind@example.com)');
     expect(r.stdout).toContain('(scimcheck-0badc0de-group)');
     expect(r.stdout).toMatch(/^2 object\(s\) deleted$/m);
     const names = server.snapshot().users.map((u) => u.userName);
     expect(names).toContain('scimcheck-fan@example.com');
+    expect(names).toContain('scimcheck-deadbeef');
+    expect(names).toContain('SCIMCHECK-0BADC0DE-Ops@example.com');
     expect(names).not.toContain('scimcheck-0badc0de-left-behind@example.com');
   });
 });
