@@ -124,4 +124,31 @@ describe('cleanup --sweep', () => {
     expect(names).toContain('SCIMCHECK-0BADC0DE-Ops@example.com');
     expect(names).not.toContain('scimcheck-0badc0de-left-behind@example.com');
   });
+
+  it.skipIf(!existsSync('/usr/bin/script'))('on a terminal, lists what it found and asks; "n" deletes nothing, "y" deletes them (util-linux `script` for a pseudo-terminal)', async () => {
+    const server = await startServer({ seed: 0 });
+    servers.push(server);
+    await fetch(`${server.url}/Users`, { method: 'POST', headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'scimcheck-0badc0de-left@example.com' }) });
+    const ask = async (answer: string) => {
+      const shq = (x: string) => `'${x.replace(/'/g, "'\\''")}'`;
+      const cmd = ['exec', process.execPath, BIN, 'cleanup', '--base-url', server.url, '--token', server.token, '--sweep'].map(shq).join(' ');
+      const child = spawn('/usr/bin/script', ['-qec', cmd, '/dev/null'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('[y/N]') && !child.stdin.writableEnded) child.stdin.end(`${answer}\r`);
+      });
+      const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      return { code, out: out.replace(/\r/g, '') };
+    };
+    const no = await ask('n');
+    expect(no.code).toBe(0);
+    expect(no.out).toContain('Delete these 1 object(s)? [y/N]');
+    expect(no.out).toContain('nothing deleted');
+    expect(server.snapshot().users.map((u) => u.userName)).toContain('scimcheck-0badc0de-left@example.com');
+    const yes = await ask('y');
+    expect(yes.code).toBe(0);
+    expect(yes.out).toContain('(scimcheck-0badc0de-left@example.com)');
+    expect(server.snapshot().users.map((u) => u.userName)).not.toContain('scimcheck-0badc0de-left@example.com');
+  }, 60_000);
 });
