@@ -14,12 +14,33 @@ import { resourcePath } from '../http/resource-path.js';
 import type { CleanupItem } from '../model/verdict.js';
 import type { Ledger, LedgerEntry, ObjectType } from './ledger.js';
 
-const RESOURCE = /^\/(Users|Groups)(?:\/([^/?]+))?\/?$/i;
-
+/**
+ * What a request path names, judged on its normalised form: query and fragment dropped, empty and `.` segments
+ * removed, each segment percent-decoded. `/Users`, `/Groups` (a collection), `/Users/<id>`, `/Groups/<id>` (one
+ * object); anything else is `other`, and a path whose decoded segments hold `..`, `.`, a slash or a backslash is
+ * `ambiguous` (a server could resolve it to another object).
+ */
 export function target(req: ScimRequest): { type: ObjectType; id?: string } | undefined {
-  const m = RESOURCE.exec(req.path);
-  if (!m) return undefined;
-  return { type: m[1]!.toLowerCase() === 'users' ? 'User' : 'Group', ...(m[2] ? { id: decodeURIComponent(m[2]) } : {}) };
+  const t = classify(req.path);
+  return t.kind === 'collection' || t.kind === 'object' ? { type: t.type, ...(t.kind === 'object' ? { id: t.id } : {}) } : undefined;
+}
+
+type PathKind = { kind: 'collection'; type: ObjectType } | { kind: 'object'; type: ObjectType; id: string } | { kind: 'search' } | { kind: 'other' } | { kind: 'ambiguous' };
+
+export function classify(path: string): PathKind {
+  const raw = path.split(/[?#]/, 1)[0]!.split('/').filter((seg) => seg !== '' && seg !== '.');
+  let segs: string[];
+  try {
+    segs = raw.map((seg) => decodeURIComponent(seg));
+  } catch {
+    return { kind: 'ambiguous' };
+  }
+  if (raw.includes('..') || segs.some((seg) => seg === '.' || seg === '..' || /[/\\]/.test(seg) || seg.trim() === '')) return { kind: 'ambiguous' };
+  // A query by POST (RFC 7644 §3.4.3): /.search, /Users/.search, /Groups/.search.
+  if (segs[segs.length - 1] === '.search' && (segs.length === 1 || (segs.length === 2 && /^(users|groups)$/i.test(segs[0]!)))) return { kind: 'search' };
+  const type = /^users$/i.test(segs[0] ?? '') ? 'User' : /^groups$/i.test(segs[0] ?? '') ? 'Group' : undefined;
+  if (!type || segs.length > 2) return { kind: 'other' };
+  return segs.length === 1 ? { kind: 'collection', type } : { kind: 'object', type, id: segs[1]! };
 }
 
 function nameOf(type: ObjectType, body: unknown): string | undefined {
@@ -39,9 +60,11 @@ export class SafetyGuard implements RequestGuard {
   ) {}
 
   before(req: ScimRequest): string | undefined {
-    const t = target(req);
-    if (!t) return undefined;
-    if (req.method === 'POST' && !t.id) {
+    if (req.method === 'GET') return undefined;
+    const t = classify(req.path);
+    if (t.kind === 'search' && req.method === 'POST') return undefined; // a query, not a write
+    if (t.kind === 'ambiguous') return `scimcheck refused to ${req.method} ${req.path}: the path is ambiguous (a ".", ".." or an encoded slash could name another object)`;
+    if (req.method === 'POST' && t.kind === 'collection') {
       const body = typeof req.body === 'string' ? safeParse(req.body) : req.body;
       const name = nameOf(t.type, body);
       if (name !== undefined && !name.toLowerCase().includes(this.mark.toLowerCase())) {
@@ -50,10 +73,13 @@ export class SafetyGuard implements RequestGuard {
       this.pending.set(req, this.ledger.beforeCreate(t.type, name));
       return undefined;
     }
-    if ((req.method === 'PUT' || req.method === 'PATCH' || req.method === 'DELETE') && t.id && !this.ledger.owns(t.type, t.id)) {
-      return `scimcheck refused to ${req.method} ${req.path}: this run did not create that object, and a run only ever changes or deletes its own`;
+    if ((req.method === 'PUT' || req.method === 'PATCH' || req.method === 'DELETE') && t.kind === 'object') {
+      if (!this.ledger.owns(t.type, t.id)) return `scimcheck refused to ${req.method} ${req.path}: this run did not create that object, and a run only ever changes or deletes its own`;
+      return undefined;
     }
-    return undefined;
+    // Anything else that writes (/Bulk, a whole collection, an unknown endpoint) could change objects the run did not
+    // create: it is not sent.
+    return `scimcheck refused to ${req.method} ${req.path}: a run only writes to /Users or /Groups (creates) and to the objects it created`;
   }
 
   async after(req: ScimRequest, res: ScimResponse, raw: (req: ScimRequest) => Promise<ScimResponse>): Promise<void> {
