@@ -17,8 +17,8 @@ import type { Ledger, LedgerEntry, ObjectType } from './ledger.js';
 /**
  * What a request path names, judged on its normalised form: query and fragment dropped, empty and `.` segments
  * removed, each segment percent-decoded. `/Users`, `/Groups` (a collection), `/Users/<id>`, `/Groups/<id>` (one
- * object); anything else is `other`, and a path whose decoded segments hold `..`, `.`, a slash or a backslash is
- * `ambiguous` (a server could resolve it to another object).
+ * object); anything else is `other`, and a path with a segment that is or decodes to `.` or `..` is `ambiguous` (a
+ * server could resolve it to another object).
  */
 export function target(req: ScimRequest): { type: ObjectType; id?: string } | undefined {
   const t = classify(req.path);
@@ -35,7 +35,9 @@ export function classify(path: string): PathKind {
   } catch {
     return { kind: 'ambiguous' };
   }
-  if (raw.includes('..') || segs.some((seg) => seg === '.' || seg === '..' || /[/\\]/.test(seg) || seg.trim() === '')) return { kind: 'ambiguous' };
+  // An id may lawfully hold a slash (percent-encoded, it stays one segment, and the run only writes to ids it read
+  // back); a segment that is or decodes to "." or ".." could resolve elsewhere.
+  if (raw.includes('..') || segs.some((seg) => seg === '.' || seg === '..' || seg.trim() === '')) return { kind: 'ambiguous' };
   // A query by POST (RFC 7644 §3.4.3): /.search, /Users/.search, /Groups/.search.
   if (segs[segs.length - 1] === '.search' && (segs.length === 1 || (segs.length === 2 && /^(users|groups)$/i.test(segs[0]!)))) return { kind: 'search' };
   const type = /^users$/i.test(segs[0] ?? '') ? 'User' : /^groups$/i.test(segs[0] ?? '') ? 'Group' : undefined;

@@ -1,6 +1,6 @@
 /**
  * The guard judges the path a server will resolve, not the text a suite wrote (issue 15, item 3): `//Users/x`,
- * `/./Users/x`, `/Users/x/../y`, encoded dots and slashes, queries and fragments, and writes to anything but
+ * `/./Users/x`, `/Users/x/../y`, encoded dots, an encoded slash that makes another id, queries and fragments, and writes to anything but
  * `/Users`, `/Groups` and the run's own objects (`/Bulk` included). A property test over generated paths: whatever
  * the guard lets through names, under either way a server may resolve it, a collection (for a create) or an object the
  * run owns.
@@ -44,6 +44,9 @@ describe('the guard on paths', () => {
 
   it('lets the run write to its own object, also written oddly, and create in a collection', () => {
     for (const path of ['/Users/own', '//Users/own', '/./Users/own', '/users/own', '/Users/own/', '/Users/own?attributes=id']) expect(refused('PATCH', path)).toBeUndefined();
+    // An id with a slash in it (lawful), percent-encoded as one segment, once the run owns it.
+    expect(guardOwning('a/b').before({ method: 'DELETE', path: '/Users/a%2Fb' })).toBeUndefined();
+    expect(guardOwning('a/b').before({ method: 'DELETE', path: '/Users/a/b' })).toMatch(/^scimcheck refused/);
     expect(refused('POST', '/Users', { userName: `${MARK}-new` })).toBeUndefined();
     expect(refused('POST', '/Users/.search', { filter: 'x' })).toBeUndefined();
     expect(refused('POST', '/Bulk', { Operations: [] })).toMatch(/^scimcheck refused to POST \/Bulk: a run only writes/);
