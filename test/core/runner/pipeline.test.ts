@@ -148,17 +148,21 @@ describe('ids that need escaping', () => {
     const ID = 'a b/c?d#e%f..';
     const seen: string[] = [];
     let exists = false;
-    const srv = createServer((req, res) => {
+    let userName = '';
+    const srv = createServer(async (req, res) => {
+      let text = '';
+      for await (const c of req) text += String(c);
       seen.push(`${req.method} ${req.url}`);
       const send = (status: number, body?: unknown) => {
         res.writeHead(status, { 'content-type': 'application/scim+json' });
         res.end(body === undefined ? undefined : JSON.stringify(body));
       };
-      const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ID, userName: 'x' };
       if (req.method === 'POST' && req.url === '/Users') {
         exists = true;
-        return send(201, user);
+        userName = (JSON.parse(text) as { userName: string }).userName;
       }
+      const user = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: ID, userName };
+      if (req.method === 'POST' && req.url === '/Users') return send(201, user);
       if (req.url === `/Users/${encodeURIComponent(ID)}`) {
         if (req.method === 'GET') return exists ? send(200, user) : send(404);
         if (req.method === 'DELETE') {
@@ -199,7 +203,8 @@ steps:
         ['esc/read', 'passed'],
       ]);
       const enc = encodeURIComponent(ID);
-      expect(seen).toEqual(['POST /Users', `GET /Users/${enc}`, `DELETE /Users/${enc}`]);
+      // The create, its read-back (the mark), the check's GET, the cleanup.
+      expect(seen).toEqual(['POST /Users', `GET /Users/${enc}`, `GET /Users/${enc}`, `DELETE /Users/${enc}`]);
       expect(result.cleanup).toEqual([expect.objectContaining({ ok: true, path: `/Users/${enc}` })]);
       expect(result.ledger.remaining).toBe(0);
     } finally {
