@@ -22,10 +22,15 @@ const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     const next = req.method === 'GET' && req.url!.includes('filter=') ? undefined : script.shift(); // lookups answer from `users`
     if (next) return next(req, body, res);
-    // default: a filter on userName answers from `users`
+    // default: a filter on userName, and a read by id, answer from `users` (userName -> id)
+    const byId = /\/Users\/([^/?]+)$/.exec(req.url!);
+    if (req.method === 'GET' && byId) {
+      const name = [...users].find(([, id]) => id === byId[1])?.[0];
+      return name ? json(res, 200, { id: byId[1], userName: name }) : json(res, 404, {});
+    }
     const m = /filter=userName\+eq\+"([^"]+)"/.exec(decodeURIComponent(req.url!));
     const id = m ? users.get(m[1]!) : undefined;
-    json(res, 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: id ? 1 : 0, Resources: id ? [{ id }] : [] });
+    json(res, 200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: id ? 1 : 0, Resources: id ? [{ id, userName: m![1] }] : [] });
   });
 });
 let base = '';
@@ -101,10 +106,11 @@ describe('retries', () => {
     expect(ledger.owns('User', 'u-made')).toBe(true);
     // It did not: sent again.
     seen.length = 0;
-    script = [err(500), (_q, _b, res) => json(res, 201, { id: 'u-second' })];
+    script = [err(500), (_q, body, res) => (users.set(JSON.parse(body).userName, 'u-second'), json(res, 201, { id: 'u-second' }))];
     r = await c.send({ method: 'POST', path: '/Users', body: { userName: 'scimcheck-0badc0de-b' } });
     expect(r.status).toBe(201);
-    expect(seen).toEqual(['POST /scim/Users', 'GET /scim/Users?filter=userName+eq+"scimcheck-0badc0de-b"', 'POST /scim/Users']);
+    // ... and the id it answered with is read back for the run's mark before the run may write to it.
+    expect(seen).toEqual(['POST /scim/Users', 'GET /scim/Users?filter=userName+eq+"scimcheck-0badc0de-b"', 'POST /scim/Users', 'GET /scim/Users/u-second']);
     expect(ledger.owns('User', 'u-second')).toBe(true);
   });
 

@@ -341,7 +341,7 @@ describe('toJUnit on awkward input', () => {
   };
   const xml = toJUnit(report);
 
-  it('escapes <&"\' and strips control characters and lone surrogates', () => {
+  it('escapes <&"\', shows control characters from the server as \\xNN and strips lone surrogates', () => {
     expectWellFormed(xml);
     expect(xml).toContain('message="WARNING (SHOULD): bad &lt;tag&gt; &amp; &quot;double&quot; &apos;single&apos; bell ]]&gt; end"');
     const c = findCase(xml, 'scimcheck.extra', 'weird');
@@ -352,7 +352,8 @@ describe('toJUnit on awkward input', () => {
     expect(body.split('\n')).toEqual([
       'check: extra/weird (An extra check)',
       'request: GET http://127.0.0.1:1/scim/v2/Users/x',
-      'response: 500 {"password":"[REDACTED]","x":"<&>"}',
+      // A control character from the server is shown as \xNN (the failure text), not dropped.
+      'response: 500 {"password":"[REDACTED]","x":"\\x1f<&>"}',
       'expected: line one line two\ttabbed',
       'actual: token [REDACTED] and a lone surrogate  here',
       'rule: RFC 7644 §3.12 (SHOULD; Entra does not depend on it)',
