@@ -46,6 +46,14 @@ export abstract class BaseCommand extends Command {
     return { out: (l) => this.out(l), err: (l) => this.err(l), ch: this.ch, env: process.env, cwd: process.cwd(), isTTY: process.stdout.isTTY === true };
   }
 
+  /**
+   * The --json output: plain JSON, pretty-printed, written as it is. oclif's default colourises it with regular
+   * expressions, which overflowed the stack on a valid 8 MB body; the JSON result is for machines anyway.
+   */
+  override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  }
+
   /** Writes a line to stdout, redacted. */
   out(line = ''): void {
     process.stdout.write(`${this.redactor.text(line)}\n`);

@@ -67,6 +67,7 @@ export class Redactor {
     } catch {
       return literal;
     }
+    if (depthOver(value, MAX_JSON_DEPTH)) return literal;
     const clean = JSON.stringify(this.walkSecretsOnly(value));
     return clean === JSON.stringify(value) ? literal : clean;
   }
@@ -130,6 +131,7 @@ export class Redactor {
    */
   parseJson(text: string): unknown {
     const value = JSON.parse(text) as unknown;
+    if (depthOver(value, MAX_JSON_DEPTH)) return value; // not walked (the caller refuses it): no stack to overflow
     const clean = !OTHER_ESCAPE.test(text) && !SECRET_KEY_IN_TEXT.test(text) && !(this.pattern && this.pattern.test(text));
     if (this.pattern) this.pattern.lastIndex = 0;
     return clean ? value : this.walk(value);
@@ -189,6 +191,21 @@ export function encodings(secret: string): string[] {
 function hex(unit: number, upper: boolean): string {
   const h = unit.toString(16).padStart(4, '0');
   return upper ? h.toUpperCase() : h;
+}
+
+/** How deep a response body may nest before it is refused (a SCIM resource is about 5 levels deep). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a JSON value nests deeper than `max` levels, found without recursion (no stack to overflow). */
+export function depthOver(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d > max) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x && typeof x === 'object') stack.push([x, d + 1]);
+  }
+  return false;
 }
 
 function escapeRegExp(s: string): string {
