@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readLocalFile } from '../core/util/local-file.js';
 import { Args, Flags } from '@oclif/core';
 import { BaseCommand } from '../cli/base-command.js';
 import { ConfigError, ExitCode } from '../core/errors.js';
@@ -56,7 +56,7 @@ Exit codes: 0 every file valid, 1 a file invalid (or of a type that cannot be gu
 
 function read(file: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readLocalFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =

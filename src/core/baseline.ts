@@ -3,7 +3,8 @@
  * known ones are now fixed. The file is JSON: { "scimcheck-baseline": 1, "createdAt", "target", "failures": [ids] }.
  * Mapping rows have ids too: `app:<app>/<object>/<attribute>`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readLocalFile } from './util/local-file.js';
+import { writeFileSync } from 'node:fs';
 import { ConfigError } from './errors.js';
 import type { Report } from './model/report.js';
 import { verdictsOf } from './model/report.js';
@@ -22,7 +23,7 @@ export { mappingId } from './model/verdict.js';
 export function readBaseline(file: string): BaselineFile {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readLocalFile(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`--baseline: cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create one with --write-baseline)' : (err as Error).message}`);
   }

@@ -4,7 +4,7 @@
  * attributeMappings' `targetAttributeName`s, the matching attribute by `matchingPriority` (the lowest above 0), and
  * each attribute's type from the target directory's object definition (`directories[].objects[].attributes[]`).
  */
-import { readFileSync } from 'node:fs';
+import { readLocalFile } from '../util/local-file.js';
 import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { FilterError, parsePath } from '../scim/filter/index.js';
@@ -36,7 +36,7 @@ const TYPES: Record<string, MappingType> = { string: 'String', boolean: 'Boolean
 export function loadEntraSchema(path: string): Profile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readLocalFile(path, 'utf8');
   } catch (err) {
     throw new ConfigError(`--entra-schema: cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }

@@ -8,7 +8,8 @@
  * record is on disk before the request goes out without rewriting the file each time, and a crash mid-write can only
  * cut the last line, which reading skips.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { readLocalFile } from '../util/local-file.js';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -84,7 +85,7 @@ export class Ledger {
   static read(file: string): Ledger {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readLocalFile(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       throw new ConfigError(`--ledger: cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);

@@ -1,4 +1,5 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readLocalFile } from '../util/local-file.js';
 import { isIP } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -222,7 +223,7 @@ function loadConfigFile(input: ResolveInput): ConfigFile | undefined {
   const abs = resolvePath(input.cwd, path!);
   let text: string;
   try {
-    text = readFileSync(abs, 'utf8');
+    text = readLocalFile(abs, 'utf8');
   } catch (err) {
     throw new ConfigError(`${where}: cannot read config file ${path}: ${describeFsError(err)}`);
   }
@@ -363,7 +364,7 @@ function parseHeader(raw: string, where: string): [string, string] {
 
 function readPem(found: Found<string>): Buffer {
   try {
-    return readFileSync(found.value);
+    return readLocalFile(found.value);
   } catch (err) {
     throw new ConfigError(`${found.where}: cannot read ${found.value}: ${describeFsError(err)}`);
   }
