@@ -1,8 +1,12 @@
 /**
- * Bodies that used to crash scimcheck (issue 15, item 12): a response nested thousands of levels deep (10 KB) and a
- * valid 8 MB response printed with --json. Each gives a verdict and an exit code, never a stack trace.
+ * Input that used to crash scimcheck (issue 15, item 12): a response nested thousands of levels deep (10 KB), a
+ * valid 8 MB response printed with --json, and deeply nested files given to validate and as a suite. Each gives a
+ * verdict and an exit code, never a stack trace.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 
@@ -45,4 +49,19 @@ describe('bodies that are too deep or large', () => {
     expect(result.exitCode).toBe(0);
     expect(r.stdout.length).toBeGreaterThan(8 * 1024 * 1024);
   }, 60_000);
+
+  it('a file nested 5,000 levels deep: validate and the suite loader say so in one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scimcheck-deep-'));
+    const json = join(dir, 'deep.json');
+    const yaml = join(dir, 'deep.yaml');
+    writeFileSync(json, `${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    writeFileSync(yaml, `id: x\ntitle: t\nsteps:\n  - ${'['.repeat(5000)}${']'.repeat(5000)}\n`);
+    const v = await runCli(['validate', json], { env: cleanEnv() });
+    expect(v.code).toBe(1);
+    expect(v.stdout.trim().split('\n')).toHaveLength(1);
+    expect(v.stdout).toMatch(/^.*deep\.json:1:65: \/0(\/0)*: invalid JSON: nested deeper than 64 levels/);
+    const s = await runCli(['run', '--base-url', 'http://127.0.0.1:9/scim', '--token', 't', '--suite-file', yaml], { env: cleanEnv() });
+    expect(s.code).toBe(2);
+    expect(s.stderr.trim()).toMatch(/^scimcheck: .*deep\.yaml:4:\d+: invalid YAML: nested too deeply$/);
+  });
 });

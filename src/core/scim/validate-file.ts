@@ -172,6 +172,9 @@ export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** How deep a file's JSON may nest (SCIM payloads are a few levels deep). */
+export const MAX_NESTING = 64;
+
 /** Parses JSON text; throws JsonSyntaxError. A leading byte order mark is skipped (RFC 8259 §8.1 allows that). */
 export function parseJson(source: string): ParsedJson {
   const text = source;
@@ -190,12 +193,22 @@ export function parseJson(source: string): ParsedJson {
     }
   };
 
+  // Objects and arrays nest by recursion: deeper than MAX_NESTING is refused before the stack could overflow.
+  let depth = 0;
+  const nested = <T>(ptr: string, read: () => T): T => {
+    if (++depth > MAX_NESTING) fail(`nested deeper than ${MAX_NESTING} levels`, i, ptr);
+    try {
+      return read();
+    } finally {
+      depth--;
+    }
+  };
   const value = (ptr: string): unknown => {
     ws();
     positions.set(ptr, i);
     const c = text[i];
-    if (c === '{') return object(ptr);
-    if (c === '[') return array(ptr);
+    if (c === '{') return nested(ptr, () => object(ptr));
+    if (c === '[') return nested(ptr, () => array(ptr));
     if (c === '"') return string(ptr);
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number(ptr);
     for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {

@@ -32,7 +32,8 @@ export class YamlSource {
     const first = doc.errors[0];
     if (first) {
       const pos = lines.linePos(first.pos[0]);
-      const detail = first.message.split('\n')[0] ?? first.message;
+      const raw = first.message.split('\n')[0] ?? first.message;
+      const detail = /call stack/i.test(raw) ? 'nested too deeply' : raw;
       throw fail(`${file}:${pos.line}:${pos.col}: invalid YAML: ${detail}`);
     }
     return src;
@@ -49,7 +50,7 @@ export class YamlSource {
       const alias = /(^|[\s,[{:-])\*[^\s,\]}]+/m.exec(text);
       const offset = alias ? alias.index + alias[1]!.length : 0;
       const pos = this.lines.linePos(offset);
-      const what = /alias/i.test((err as Error).message) ? (err as Error).message.split('\n')[0] : 'the document cannot be read';
+      const what = /alias/i.test((err as Error).message) ? (err as Error).message.split('\n')[0] : /call stack/i.test((err as Error).message) ? 'nested too deeply' : 'the document cannot be read';
       throw fail(`${this.file}:${pos.line}:${pos.col}: invalid YAML: ${what}`);
     }
   }
