@@ -3,7 +3,7 @@
  * `file:line:col` errors; every attribute must be one the SCIM core schemas know (names are case-insensitive, so
  * Zenya's `externalID` is `externalId`).
  */
-import { readLocalFile } from '../util/local-file.js';
+import { MAX_YAML_FILE, readLocalFile } from '../util/local-file.js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { FilterError, parsePath, type AttrPath } from '../scim/filter/index.js';
@@ -69,7 +69,7 @@ export function loadProfileFile(path: string, display = path): Profile {
 
 function readProfile(path: string, display: string): string {
   try {
-    return readLocalFile(path, 'utf8');
+    return readLocalFile(path, 'utf8', MAX_YAML_FILE);
   } catch (err) {
     throw new ConfigError(`${display}: cannot read profile: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }

@@ -3,7 +3,7 @@
  * (unique ids, earlier `needs`/`response`, defined vars and captures, well-formed templates) -> Suite.
  * Every problem is one ConfigError `file:line:col: problem` (exit 2).
  */
-import { readLocalFile } from '../util/local-file.js';
+import { MAX_YAML_FILE, readLocalFile } from '../util/local-file.js';
 import { readFileSync } from 'node:fs';
 import { validatorsOf, type ValidatorSet } from '../util/ajv.js';
 import { loadYamlDir } from '../util/builtin-cache.js';
@@ -40,7 +40,7 @@ export function loadSuiteFile(path: string, display = path): Suite {
 
 function readSuite(path: string, display: string): string {
   try {
-    return readLocalFile(path, 'utf8');
+    return readLocalFile(path, 'utf8', MAX_YAML_FILE);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(`${display}: cannot read suite: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readLocalFile } from '../util/local-file.js';
+import { MAX_YAML_FILE, readLocalFile } from '../util/local-file.js';
 import { isIP } from 'node:net';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -223,7 +223,7 @@ function loadConfigFile(input: ResolveInput): ConfigFile | undefined {
   const abs = resolvePath(input.cwd, path!);
   let text: string;
   try {
-    text = readLocalFile(abs, 'utf8');
+    text = readLocalFile(abs, 'utf8', MAX_YAML_FILE);
   } catch (err) {
     throw new ConfigError(`${where}: cannot read config file ${path}: ${describeFsError(err)}`);
   }

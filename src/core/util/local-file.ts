@@ -8,14 +8,16 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /** The most scimcheck reads from one file. */
 export const MAX_LOCAL_FILE = 16 * 1024 * 1024;
+/** The most it reads from a YAML file (a suite, a profile, a config file): parsing YAML takes ~100x its size in memory. */
+export const MAX_YAML_FILE = 1024 * 1024;
 
 function fail(code: string, message: string): never {
   throw Object.assign(new Error(message), { code });
 }
 
 export function readLocalFile(path: string): Buffer;
-export function readLocalFile(path: string, encoding: 'utf8'): string;
-export function readLocalFile(path: string, encoding?: 'utf8'): Buffer | string {
+export function readLocalFile(path: string, encoding: 'utf8', max?: number): string;
+export function readLocalFile(path: string, encoding?: 'utf8', max = MAX_LOCAL_FILE): Buffer | string {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
@@ -27,7 +29,7 @@ export function readLocalFile(path: string, encoding?: 'utf8'): Buffer | string 
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       total += n;
-      if (total > MAX_LOCAL_FILE) fail('EFBIG', `larger than ${MAX_LOCAL_FILE / 1024 / 1024} MiB, the most scimcheck reads from one file`);
+      if (total > max) fail('EFBIG', `larger than ${max / 1024 / 1024} MiB, the most scimcheck reads from ${max === MAX_LOCAL_FILE ? 'one file' : 'a YAML file'}`);
       chunks.push(chunk.subarray(0, n));
     }
     const buf = Buffer.concat(chunks, total);
