@@ -43,9 +43,9 @@ export async function handle(ctx: HttpContext, req: IncomingMessage, res: Server
     const retryAfter = ctx.rateLimited();
     if (retryAfter > 0) throw new ScimHttpError(429, 'too many requests', undefined, { 'retry-after': String(retryAfter) });
     if (!ctx.faults.has('auth-not-enforced') && req.headers.authorization !== `Bearer ${ctx.token}`) {
-      throw new ScimHttpError(401, req.headers.authorization ? 'the bearer token is not valid' : 'authentication is required', undefined, {
-        'www-authenticate': 'Bearer realm="scimcheck"',
-      });
+      // RFC 7235 §3.1: a 401 MUST carry a WWW-Authenticate challenge (RFC 6750 §3 for Bearer).
+      const challenge: Record<string, string> = ctx.faults.has('www-authenticate-missing') ? {} : { 'www-authenticate': 'Bearer realm="scimcheck"' };
+      throw new ScimHttpError(401, req.headers.authorization ? 'the bearer token is not valid' : 'authentication is required', undefined, challenge);
     }
     if (ctx.injectError()) throw new ScimHttpError(500, 'injected server error (--error-rate)');
     const result = route(ctx, req, body);
@@ -152,7 +152,9 @@ function create(ctx: HttpContext, type: TypeName, body: unknown, q: Record<strin
   const s = ctx.store.create(type, data);
   const out = project(render(s, ctx.store), model, parseProjection(model, q.attributes, q.excludedAttributes));
   const headers: Record<string, string> = { etag: ctx.store.etag(s) };
-  if (!ctx.faults.has('create-no-location')) headers.location = ctx.store.location(type, s.id);
+  // RFC 7644 §3.3: the URI of the created resource goes in the Location header and in meta.location.
+  if (ctx.faults.has('location-not-meta-location')) headers.location = ctx.store.location(type, s.id).replace(ctx.baseUrl(), `http://scim.internal:8080${ctx.basePath}`);
+  else if (!ctx.faults.has('create-no-location')) headers.location = ctx.store.location(type, s.id);
   return { status: ctx.faults.has('create-returns-200') ? 200 : 201, body: out, headers };
 }
 
@@ -161,6 +163,9 @@ function onResource(ctx: HttpContext, type: TypeName, id: string, method: string
   const model = store.modelOf(type);
   let s = store.get(type, id);
   if (!s && method === 'GET' && faults.has('deleted-still-readable')) s = ctx.deleted.get(id);
+  if (!s && (method === 'PATCH' || method === 'DELETE') && faults.has('write-unknown-id-500')) {
+    throw new ScimHttpError(500, `internal error: cannot read properties of undefined (${type} ${id})`);
+  }
   if (!s || (type === 'User' && faults.has('soft-delete-hides-user') && s.data.active === false)) {
     throw new ScimHttpError(404, `${type} ${id} not found`);
   }
@@ -193,8 +198,10 @@ function onResource(ctx: HttpContext, type: TypeName, id: string, method: string
         throw err;
       }
       checkRequired(next, model, faults);
+      // RFC 7644 §3.5.2: a 200 carries the entire resource as it is after the change.
+      const before = faults.has('patch-returns-old-resource') ? view(s) : undefined;
       store.replace(s, next);
-      return { status: 200, body: view(s), headers: { etag: store.etag(s) } };
+      return { status: 200, body: before ?? view(s), headers: { etag: store.etag(s) } };
     }
     case 'DELETE': {
       store.delete(s);

@@ -2,6 +2,7 @@
  * Queries: GET /Users, GET /Groups, POST /.search (RFC 7644 §3.4.2, §3.4.3): filter, sort, paginate, project.
  */
 import { compileFilter, FilterError, parseAttrRef, parseFilter, selectValues, type FilterNode } from '../core/scim/filter/index.js';
+import { tokenize } from '../core/scim/filter/lexer.js';
 import type { SchemaRegistry } from '../core/scim/registry.js';
 import type { AttributeDef, AttributeResolver } from '../core/scim/schema-types.js';
 import { badRequest, ScimHttpError } from './errors.js';
@@ -36,6 +37,7 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
   const filterText = optionalString(q.filter, 'filter');
   let ast: FilterNode | undefined;
   if (filterText !== undefined && !faults.has('filter-ignored')) {
+    if (faults.has('filter-names-case-sensitive')) requireRfcSpelling(filterText, ctx.registry);
     try {
       ast = parseFilter(filterText, { schemaUrns: ctx.registry.schemaUrns() });
     } catch (err) {
@@ -94,8 +96,8 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
     throw new ScimHttpError(404, 'no resource matches the filter');
   }
 
-  let startIndex = optionalInt(q.startIndex, 'startIndex') ?? 1;
-  if (startIndex < 1) startIndex = 1; // RFC 7644 §3.4.2.4: values below 1 are read as 1
+  const requestedStart = optionalInt(q.startIndex, 'startIndex') ?? 1;
+  const startIndex = Math.max(requestedStart, 1); // RFC 7644 §3.4.2.4: "A value less than 1 SHALL be interpreted as 1."
   let count = optionalInt(q.count, 'count') ?? DEFAULT_COUNT;
   if (count < 0) count = 0; // negative is read as 0
   count = Math.min(count, MAX_RESULTS);
@@ -117,7 +119,7 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
     ...(faults.has('list-no-schemas') ? {} : { schemas: [LIST_RESPONSE_URN] }),
     totalResults: faults.has('list-total-is-page-size') ? page.length : matches.length,
     itemsPerPage: page.length,
-    startIndex,
+    startIndex: faults.has('start-index-below-one-echoed') ? requestedStart : startIndex,
     Resources: resources,
   };
 }
@@ -130,6 +132,41 @@ function resolverFor(ctx: ListContext, type: TypeName): AttributeResolver {
     const def = base(ref);
     return def && def.name === 'userName' && !ref.subAttr ? { ...def, caseExact: true } : def;
   };
+}
+
+/** Filter operators (RFC 7644 §3.4.2.2), for the `filter-names-case-sensitive` fault. */
+const OPERATORS = new Set(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'lt', 'ge', 'le', 'pr', 'and', 'or', 'not']);
+/** Attributes every resource has (RFC 7643 §3.1), with meta's sub-attributes. */
+const COMMON_NAMES = ['id', 'externalId', 'meta', 'resourceType', 'created', 'lastModified', 'location', 'version'];
+
+/**
+ * The `filter-names-case-sensitive` fault: a filter whose attribute names or operators are not spelled as the RFC
+ * spells them is refused with 400 invalidFilter, as a server that looks names up case-sensitively does. RFC 7644
+ * §3.4.2.2: "Attribute names and attribute operators used in filters are case insensitive."
+ */
+function requireRfcSpelling(text: string, registry: SchemaRegistry): void {
+  const canonical = new Map<string, string>();
+  const collect = (defs: readonly AttributeDef[]) => {
+    for (const d of defs) {
+      canonical.set(d.name.toLowerCase(), d.name);
+      if (d.subAttributes) collect(d.subAttributes);
+    }
+  };
+  for (const schema of registry.schemas()) collect(schema.attributes);
+  for (const name of COMMON_NAMES) canonical.set(name.toLowerCase(), name);
+  for (const t of tokenize(text)) {
+    if (t.type !== 'word' && t.type !== 'urn') continue;
+    const lower = t.text.toLowerCase();
+    if (t.type === 'word' && OPERATORS.has(lower)) {
+      if (t.text !== lower) throw badRequest('invalidFilter', `unknown operator "${t.text}"`);
+      continue;
+    }
+    const names = t.type === 'urn' ? t.text.slice(t.text.lastIndexOf(':') + 1) : t.text;
+    for (const name of names.split('.')) {
+      const known = canonical.get(name.toLowerCase());
+      if (known !== undefined && known !== name) throw badRequest('invalidFilter', `unknown attribute "${name}"`);
+    }
+  }
 }
 
 /** Attributes that exist only in the rendered form, or differ there (`$ref`s added, `password` left out). */

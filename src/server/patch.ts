@@ -140,6 +140,7 @@ class Patcher {
   operation(raw: unknown, index: number): void {
     const where = `Operations[${index}]`;
     if (!isObject(raw)) throw badRequest('invalidSyntax', `${where} must be an object with "op", "path" and "value"`);
+    if (this.faults.has('patch-invalid-ops-ignored') && this.invalidOp(raw)) return;
     const op = this.opName(member(raw, 'op'), where);
     const pathRaw = member(raw, 'path');
     const value = member(raw, 'value');
@@ -161,6 +162,15 @@ class Patcher {
       return;
     }
     this.set(op, this.locate(path), value);
+  }
+
+  /** The `patch-invalid-ops-ignored` fault skips these: an op that is not add/replace/remove, a remove without a path. */
+  private invalidOp(raw: JsonObject): boolean {
+    const op = member(raw, 'op');
+    const lower = typeof op === 'string' ? op.toLowerCase() : undefined;
+    if (lower !== 'add' && lower !== 'replace' && lower !== 'remove') return true;
+    const path = member(raw, 'path');
+    return lower === 'remove' && (path === undefined || path === null);
   }
 
   private opName(raw: unknown, where: string): OpName {
@@ -498,7 +508,9 @@ class Patcher {
     const given = (coerce(t.def, items, { faults: this.faults, where: t.text }) as unknown[] | undefined) ?? [];
     const values = given.map((el) => this.cleanElement(t.def, el));
     this.checkMembers(t.def, values, t.text);
-    if (op === 'replace') {
+    // RFC 7644 §3.5.2.1: "If the target location specifies a multi-valued attribute, a new value is added to the
+    // attribute." The `patch-add-replaces-members` fault reads an add of members as a replace.
+    if (op === 'replace' || (op === 'add' && isMembers && this.faults.has('patch-add-replaces-members'))) {
       // A member listed twice is stored once (as POST/PUT do); other values are kept as given.
       const list = isMembers ? values.filter((el, i) => values.findIndex((other) => this.sameValue(t.def, other, el)) === i) : values;
       if (list.length === 0) this.unset(t);

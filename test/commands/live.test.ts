@@ -21,7 +21,7 @@ describe('live view', () => {
     expect(out).toContain('✔ app zscaler-two (Zscaler Two): 10 passed of 10 mappings');
     expect(out).toContain('✖ errors Error responses: 5 failed or errored');
     expect(out).toMatch(/✖ FAILED {2}errors\/duplicate-username-error-body/);
-    expect(out).toMatch(/17 passed, 5 failed, 0 errored, 0 skipped; mappings: 10 passed, 0 failed in \d+ ms/);
+    expect(out).toMatch(/23 passed, 5 failed, 0 errored, 0 skipped; mappings: 10 passed, 0 failed in \d+ ms/);
     expect(r.stdout).toContain('\x1b['); // colour and cursor codes: a terminal
   });
 

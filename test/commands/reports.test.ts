@@ -15,7 +15,7 @@ describe('report files', () => {
     const xml = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(junit!, 'utf8'));
     const suites = [xml.testsuites.testsuite].flat() as { '@_name': string; '@_tests': string; '@_failures': string }[];
     expect(suites.map((s) => [s['@_name'], s['@_tests'], s['@_failures']])).toEqual([
-      ['errors', '15', '5'],
+      ['errors', '21', '5'],
       ['app:zscaler-two', '10', '0'],
     ]);
     const page = readFileSync(html!, 'utf8');

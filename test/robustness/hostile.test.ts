@@ -322,7 +322,7 @@ describe('test-connection over TLS with a self-signed certificate (no --ca)', ()
 // run: one kind of request misbehaves in the middle of a suite
 // -----------------------------------------------------------------------------------------------------------------
 
-const USERS_CRUD_STEPS = 50;
+const USERS_CRUD_STEPS = 54;
 const SEED = [{ id: 'seed-1', schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'seed@example.com', active: true }];
 
 describe('run --suite users-crud against the honest server (the baseline)', () => {
@@ -415,6 +415,8 @@ describe('run --suite users-crud when every DELETE is reset (and not performed)'
       'users-crud/delete': `errored: ${peer} ${CLOSED}`,
       'users-crud/read-after-delete': 'failed: status: expected 404, got 200 {...',
       'users-crud/deleted-not-listed': `failed: Resources: expected does not contain ${id}, got ["${id}"]`,
+      'users-crud/patch-after-delete': 'errored: prerequisite users-crud/delete did not pass (errored)',
+      'users-crud/delete-after-delete': 'errored: prerequisite users-crud/delete did not pass (errored)',
     });
   });
 });
@@ -448,8 +450,14 @@ describe('run --suite users-crud when the create is stored but its response is c
     ]);
     const errored = r.json.checks.filter((c) => c.outcome === 'errored');
     expect(errored).toHaveLength(USERS_CRUD_STEPS - passed.length);
-    expect(errored.slice(0, 3).map((c) => c.message)).toEqual([`201: ${peer} ${CLOSED}`, `201: ${peer} ${CLOSED}`, `201: ${peer} ${CLOSED}`]);
-    for (const c of errored.slice(3)) {
+    // create, the checks that judge its cut answer (create-meta-location needs create-location), create-returns-id.
+    expect(errored.slice(0, 4).map((c) => c.message)).toEqual([
+      `201: ${peer} ${CLOSED}`,
+      `201: ${peer} ${CLOSED}`,
+      'prerequisite users-crud/create-location did not pass (errored)',
+      `201: ${peer} ${CLOSED}`,
+    ]);
+    for (const c of errored.slice(4)) {
       expect(c.message).toMatch(
         /^(it needs captures\.id, which users-crud\/create did not produce \(errored\)|its expectations need captures\.id, which no earlier step produced|prerequisite users-crud\/[\w[\]-]+ (has no response to judge|did not pass \(errored\)))$/,
       );
@@ -490,8 +498,15 @@ describe('run --suite errors when error responses are not JSON', () => {
       'missing-username-400': 'passed: 400',
       'missing-username-error-body': 'passed: 400',
       'missing-username-scim-type': 'passed: 400',
+      'no-credentials-401': 'passed: 401',
+      'no-credentials-www-authenticate': 'passed: 401',
+      // The fixture user cannot be read back (GET /Users/{id} is not JSON), so the guard does not let the run write to it.
+      'patch-unknown-op-400': expect.stringMatching(/^errored: scimcheck refused to PATCH \/Users\/[^:]+: this run did not create that object/),
+      'patch-remove-without-path-400': expect.stringMatching(/^errored: scimcheck refused to PATCH \/Users\/[^:]+: this run did not create that object/),
+      'patch-remove-without-path-scim-type': 'errored: prerequisite errors/patch-remove-without-path-400 did not pass (errored)',
+      'stale-if-match-412': expect.stringMatching(/^errored: scimcheck refused to PATCH \/Users\/[^:]+: this run did not create that object/),
     });
-    expect(r.json.summary).toMatchObject({ failed: 2, warnings: 1, errored: 0 });
+    expect(r.json.summary).toMatchObject({ failed: 2, warnings: 1, errored: 4 });
     expect(s.snapshot()).toEqual(before);
   });
 });
@@ -516,6 +531,10 @@ describe('run --suite errors when the fixture create is stored but answered with
       'duplicate-username-409': 'errored: prerequisite errors/create-user did not pass (failed)',
       'duplicate-username-error-body': 'errored: prerequisite errors/duplicate-username-409 has no response to judge',
       'duplicate-username-scim-type': 'errored: prerequisite errors/duplicate-username-409 did not pass (errored)',
+      'patch-unknown-op-400': 'errored: prerequisite errors/create-user did not pass (failed)',
+      'patch-remove-without-path-400': 'errored: prerequisite errors/create-user did not pass (failed)',
+      'patch-remove-without-path-scim-type': 'errored: prerequisite errors/patch-remove-without-path-400 did not pass (errored)',
+      'stale-if-match-412': 'errored: prerequisite errors/create-user did not pass (failed)',
     });
   });
 

@@ -28,12 +28,20 @@ const memberIds = async (c: Api, gid: string) => ((await c.get(`/Groups/${gid}`)
 
 const PROBES: Record<string, Probe> = {
   'auth.wrong-token': async (_c, s) => (await api(s.url, 'wrong').get('/Users')).status,
+  'auth.challenge': async (_c, s) => {
+    const r = await fetch(`${s.url}/Users`);
+    return [r.status, r.headers.get('www-authenticate')];
+  },
   'list.no-match': async (c) => {
     const r = await c.get(`/Users${q({ filter: 'userName eq "nobody-here"' })}`);
     return [r.status, r.body?.totalResults];
   },
   'list.schemas': async (c) => (await c.get(`/Users${q({ filter: 'userName eq "seed.user000001@example.org"' })}`)).body.schemas,
   'list.match-case': async (c) => ids((await c.get(`/Users${q({ filter: 'userName eq "SEED.USER000001@EXAMPLE.ORG"' })}`)).body),
+  'list.names-any-case': async (c) => {
+    const r = await c.get(`/Users${q({ filter: 'USERNAME EQ "seed.user000001@example.org"' })}`);
+    return [r.status, ids(r.body)];
+  },
   'list.ignores-others': async (c) => ids((await c.get(`/Users${q({ filter: 'userName eq "seed.user000004@example.org"' })}`)).body),
   'list.externalId': async (c) => {
     const r = await c.get(`/Users${q({ filter: 'externalId eq "seed-ext-000002"' })}`);
@@ -52,6 +60,7 @@ const PROBES: Record<string, Probe> = {
     const b = (await c.get(`/Users${q({ filter: 'userName sw "seed.user00000"', count: '0' })}`)).body;
     return [b.totalResults, b.Resources.length];
   },
+  'list.start-zero': async (c) => (await c.get(`/Users${q({ startIndex: '0', count: '1' })}`)).body.startIndex,
   'groups.excluded-members': async (c) => 'members' in (await c.get(`/Groups${q({ filter: 'displayName eq "Seed Group 1"', excludedAttributes: 'members' })}`)).body.Resources[0],
   'users.attributes': async (c) => Object.keys((await c.get(`/Users${q({ filter: 'userName eq "seed.user000005@example.org"', attributes: 'userName' })}`)).body.Resources[0]).sort(),
   'error.format': async (c) => {
@@ -59,6 +68,12 @@ const PROBES: Record<string, Probe> = {
     return [typeof b?.status, b?.status, b?.schemas];
   },
   'read.unknown': async (c) => (await c.get('/Users/no-such-id')).status,
+  'write.deleted': async (c) => {
+    const u = await user(c);
+    await c.del(`/Users/${u.id}`);
+    const patch = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'Gone' }));
+    return [patch.status, (await c.del(`/Users/${u.id}`)).status];
+  },
   'create.user': async (c) => {
     const { nickName: _n, ...body } = entraUser(name('create'));
     const r = await c.post('/Users', body);
@@ -158,6 +173,13 @@ const PROBES: Record<string, Probe> = {
     const r = await c.patch(`/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${a.id}"]` }));
     return [r.status, await memberIds(c, g.id)];
   },
+  'patch.add-to-members': async (c) => {
+    const a = await user(c);
+    const b = await user(c);
+    const g = await group(c, [a.id]);
+    await c.patch(`/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: b.id }] }));
+    return memberIds(c, g.id);
+  },
   'patch.add-existing-member': async (c) => {
     const a = await user(c);
     const g = await group(c, [a.id]);
@@ -169,6 +191,17 @@ const PROBES: Record<string, Probe> = {
     const g = await group(c, [a.id]);
     await c.del(`/Users/${a.id}`);
     return memberIds(c, g.id);
+  },
+  'patch.invalid-ops': async (c) => {
+    const u = await user(c, { title: 'Before' });
+    const unknown = await c.patch(`/Users/${u.id}`, patchOp({ op: 'merge', path: 'title', value: 'After' }));
+    const pathless = await c.patch(`/Users/${u.id}`, patchOp({ op: 'remove' }));
+    return [unknown.status, pathless.status, (await c.get(`/Users/${u.id}`)).body.title];
+  },
+  'patch.response': async (c) => {
+    const u = await user(c, { title: 'Before' });
+    const r = await c.patch(`/Users/${u.id}?attributes=title`, patchOp({ op: 'replace', path: 'title', value: 'After' }));
+    return [r.status, r.body?.title];
   },
   'patch.atomic': async (c) => {
     const u = await user(c, { title: 'Before' });
@@ -186,10 +219,12 @@ const PROBES: Record<string, Probe> = {
 
 /** For each fault, the probes whose observation it must change (and no other). */
 const EXPECTED: Record<FaultName, string[]> = {
-  'auth-not-enforced': ['auth.wrong-token'],
+  'auth-not-enforced': ['auth.wrong-token', 'auth.challenge'],
+  'www-authenticate-missing': ['auth.challenge'],
   'filter-404-on-no-match': ['list.no-match'],
-  'filter-ignored': ['list.no-match', 'list.match-case', 'list.ignores-others', 'list.externalId', 'list.and', 'list.invalid-filter', 'list.page', 'list.count0', 'soft-delete.visible'],
+  'filter-ignored': ['list.no-match', 'list.match-case', 'list.names-any-case', 'list.ignores-others', 'list.externalId', 'list.and', 'list.invalid-filter', 'list.page', 'list.count0', 'soft-delete.visible'],
   'filter-case-sensitive': ['list.match-case'],
+  'filter-names-case-sensitive': ['list.names-any-case'],
   'filter-and-unsupported': ['list.and'],
   'filter-externalid-unsupported': ['list.externalId'],
   'filter-invalid-returns-500': ['list.invalid-filter'],
@@ -197,12 +232,14 @@ const EXPECTED: Record<FaultName, string[]> = {
   'list-total-is-page-size': ['list.page', 'list.count0'],
   'pagination-off-by-one': ['list.page'],
   'pagination-ignores-count': ['list.page', 'list.count0'],
+  'start-index-below-one-echoed': ['list.start-zero'],
   'excluded-attributes-ignored': ['groups.excluded-members'],
   'attributes-ignored': ['users.attributes'],
   'error-status-number': ['error.format'],
   'error-not-scim': ['error.format'],
   'create-returns-200': ['create.user'],
   'create-no-location': ['create.user'],
+  'location-not-meta-location': ['create.user'],
   'duplicate-username-allowed': ['create.dup', 'create.dup-case'],
   'duplicate-username-case-sensitive': ['create.dup-case'],
   'duplicate-group-allowed': ['create.group-dup'],
@@ -213,6 +250,7 @@ const EXPECTED: Record<FaultName, string[]> = {
   'bool-string-rejected': ['create.bool-string'],
   'delete-returns-200': ['delete.status'],
   'deleted-still-readable': ['delete.then-get'],
+  'write-unknown-id-500': ['write.deleted'],
   'soft-delete-hides-user': ['soft-delete.visible'],
   'etag-ignored': ['etag.stale'],
   'put-keeps-omitted': ['put.clears'],
@@ -222,7 +260,12 @@ const EXPECTED: Record<FaultName, string[]> = {
   'patch-add-members-first-only': ['patch.add-members'],
   'patch-remove-member-value-ignored': ['patch.remove-member-value'],
   'patch-remove-member-filter-unsupported': ['patch.remove-member-filter'],
-  'patch-not-atomic': ['patch.atomic'],
+  // A failing operation is swallowed and the PATCH answered 200, also when it is the only one.
+  'patch-not-atomic': ['patch.atomic', 'patch.invalid-ops'],
+  'patch-invalid-ops-ignored': ['patch.invalid-ops'],
+  // Every probe that reads a PATCH response body.
+  'patch-returns-old-resource': ['patch.active', 'patch.op-case', 'patch.value-path', 'patch.pathless', 'patch.response'],
+  'patch-add-replaces-members': ['patch.add-to-members'],
   'patch-add-member-duplicates': ['patch.add-existing-member'],
   'delete-keeps-memberships': ['delete.leaves-groups'],
   'patch-active-ignored': ['patch.active'],
@@ -262,6 +305,13 @@ describe('named faults', () => {
   it('conformant mode observes what the RFC and Entra expect', () => {
     expect(baseline).toMatchObject({
       'auth.wrong-token': 401,
+      'auth.challenge': [401, 'Bearer realm="scimcheck"'],
+      'list.names-any-case': [200, ['seed-user-000001']],
+      'list.start-zero': 1,
+      'write.deleted': [404, 404],
+      'patch.add-to-members': 2,
+      'patch.invalid-ops': [400, 400, 'Before'],
+      'patch.response': [200, 'After'],
       'list.no-match': [200, 0],
       'list.match-case': ['seed-user-000001'],
       'list.externalId': [200, ['seed-user-000002']],
