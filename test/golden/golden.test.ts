@@ -68,13 +68,15 @@ export function normalise(text: string, ctx: NormaliseContext): string {
   s = s.split(`"version": "${VERSION}"`).join('"version": "<version>"');
   s = s.split(`name="scimcheck.version" value="${VERSION}"`).join('name="scimcheck.version" value="<version>"');
   // 3. UUIDs
-  s = s.replace(/\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, numbered('uuid'));
+  const uuid = numbered('uuid');
+  s = s.replace(/\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, (m) => uuid(m));
   // 4. the run id
   if (!/^[0-9a-f]{8}$/.test(ctx.runId)) throw new Error(`normalise: unexpected runId ${JSON.stringify(ctx.runId)}`);
   s = s.replace(new RegExp(ctx.runId, 'gi'), (m) => (m === ctx.runId ? '<run>' : '<RUN>'));
   // 5. random hex in marked names
   const hex = numbered('hex');
-  s = s.replace(/scimcheck-<(?:run|RUN)>[\w.%@-]*/gi, (name) => name.replace(/(?<=[.-])(?:[0-9a-f]{8}|[0-9a-f]{6}|[0-9a-f]{4})(?=[.@%-]|$)/gi, hex));
+  // (in a name written in capitals, as `<RUN>` shows, also when the hex has no letter to tell: an all-digit value)
+  s = s.replace(/scimcheck-<(?:run|RUN)>[\w.%@-]*/gi, (name) => name.replace(/(?<=[.-])(?:[0-9a-f]{8}|[0-9a-f]{6}|[0-9a-f]{4})(?=[.@%-]|$)/gi, (m) => hex(m, name.includes('<RUN>'))));
   // 6. timestamps
   s = s.replace(/\b\d{4}-\d\d-\d\dT\d\d(?::|%3A)\d\d(?::|%3A)\d\d(?:\.\d+)?Z?/gi, '<time>');
   s = s.replace(/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT\b/g, '<date>');
@@ -89,13 +91,13 @@ export function normalise(text: string, ctx: NormaliseContext): string {
 }
 
 /** A replacer that numbers distinct values (case-insensitively) by first appearance: `<name-1>`, `<name-2>`, … */
-function numbered(name: string): (m: string) => string {
+function numbered(name: string): (m: string, capitals?: boolean) => string {
   const seen = new Map<string, number>();
-  return (m) => {
+  return (m, capitals) => {
     const key = m.toLowerCase();
     let n = seen.get(key);
     if (n === undefined) seen.set(key, (n = seen.size + 1));
-    const upper = /[A-F]/.test(m) && !/[a-f]/.test(m);
+    const upper = capitals ?? (/[A-F]/.test(m) && !/[a-f]/.test(m));
     return `<${upper ? name.toUpperCase() : name}-${n}>`;
   };
 }

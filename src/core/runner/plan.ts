@@ -31,10 +31,15 @@ export function plan(suites: Suite[], opts: PlanOptions): Plan {
   return { queue, selected };
 }
 
+const OPTIONAL = new Set<string>(['sort', 'etag', 'bulk', 'changePassword']);
+
 /** Why the server's own description rules a suite or step out, if it does. */
 export function unmet(req: Requires | undefined, caps: Capabilities): string | undefined {
   for (const c of req?.capabilities ?? []) {
     if (caps.spc && caps.spc[c] === false) return `the server's ServiceProviderConfig says ${c}.supported is false`;
+    // Optional features (RFC 7644 §3.4.2.3 sort, §3.14 ETags, §3.7 bulk, §3.5.2 password change) are judged only where
+    // the server says it supports them; patch and filter, which Entra needs, run unless it says they are not.
+    if (OPTIONAL.has(c) && caps.spc?.[c] !== true) return `the server's ServiceProviderConfig does not say ${c}.supported is true${caps.spc ? '' : ' (it could not be read)'}`;
   }
   for (const rt of req?.resourceTypes ?? []) {
     if (caps.resourceTypes && !caps.resourceTypes.has(rt)) return `the server's /ResourceTypes does not list ${rt}`;
