@@ -501,12 +501,15 @@ describe('run --suite errors when error responses are not JSON', () => {
       'no-credentials-401': 'passed: 401',
       'no-credentials-www-authenticate': 'passed: 401',
       // The fixture user cannot be read back (GET /Users/{id} is not JSON), so the guard does not let the run write to it.
-      'patch-unknown-op-400': expect.stringMatching(/^errored: scimcheck refused to PATCH \/Users\/[^:]+: this run did not create that object/),
-      'patch-remove-without-path-400': expect.stringMatching(/^errored: scimcheck refused to PATCH \/Users\/[^:]+: this run did not create that object/),
-      'patch-remove-without-path-scim-type': 'errored: prerequisite errors/patch-remove-without-path-400 did not pass (errored)',
-      'stale-if-match-412': expect.stringMatching(/^errored: scimcheck refused to PATCH \/Users\/[^:]+: this run did not create that object/),
+      // Reads by id are broken, so the read-back of the create cannot tell; the create's own answer carries the
+      // run's name, and the run's PATCH checks run on its user.
+      'patch-unknown-op-400': 'passed: 400',
+      'patch-remove-without-path-400': 'passed: 400',
+      'patch-remove-without-path-scim-type': 'failed: body.scimType: expected "noTarget", got "invalidValue"',
+      // The hostile server serves no ServiceProviderConfig: ETags are not known to be supported.
+      'stale-if-match-412': "skipped: the server's ServiceProviderConfig does not say etag.supported is true (it could not be read)",
     });
-    expect(r.json.summary).toMatchObject({ failed: 2, warnings: 1, errored: 4 });
+    expect(r.json.summary).toMatchObject({ failed: 2, warnings: 2, errored: 0 });
     expect(s.snapshot()).toEqual(before);
   });
 });
@@ -534,7 +537,7 @@ describe('run --suite errors when the fixture create is stored but answered with
       'patch-unknown-op-400': 'errored: prerequisite errors/create-user did not pass (failed)',
       'patch-remove-without-path-400': 'errored: prerequisite errors/create-user did not pass (failed)',
       'patch-remove-without-path-scim-type': 'errored: prerequisite errors/patch-remove-without-path-400 did not pass (errored)',
-      'stale-if-match-412': 'errored: prerequisite errors/create-user did not pass (failed)',
+      'stale-if-match-412': "skipped: the server's ServiceProviderConfig does not say etag.supported is true (it could not be read)",
     });
   });
 

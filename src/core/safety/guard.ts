@@ -92,9 +92,12 @@ export class SafetyGuard implements RequestGuard {
       const id = (res.json as { id?: unknown } | undefined)?.id;
       if (res.status !== undefined && res.status >= 200 && res.status < 300 && typeof id === 'string' && id) {
         // The mark, read back: an id the server answered with is the run's only if that object carries the name sent.
-        if (!entry.name || (await carriesName(entry.type, id, entry.name, raw)) === true) this.ledger.created(entry, id);
-        else {
-          const real = await findByName(entry.type, entry.name, raw);
+        // When the read-back cannot tell (the server's reads are broken), the create's own answer must carry it.
+        const name = entry.name;
+        const ours = name === undefined ? true : await carriesName(entry.type, id, name, raw);
+        if (ours === true || (ours === undefined && sameName(nameIn(entry.type, res.json), name!))) this.ledger.created(entry, id);
+        else if (name !== undefined) {
+          const real = await findByName(entry.type, name, raw);
           if (real) this.ledger.created(entry, real);
           // else it stays pending: the end-of-run sweep looks for it by name again.
         }
@@ -128,13 +131,14 @@ function nameIn(type: ObjectType, resource: unknown): string | undefined {
 const sameName = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
 /**
- * Whether the object at this id carries this exact name: true, false (another object, whose name is given), or
- * undefined when it could not be read (no object there: 404, or no answer).
+ * Whether the object at this id carries this exact name: true, false (another object is there), or undefined when
+ * the read-back cannot tell (404, no answer, an error, a body without the name).
  */
 export async function carriesName(type: ObjectType, id: string, name: string, send: (req: ScimRequest) => Promise<ScimResponse>): Promise<boolean | undefined> {
   const res = await send({ method: 'GET', path: resourcePath(type, id) });
-  if (res.status !== 200) return undefined;
-  return sameName(nameIn(type, res.json), name);
+  const found = res.status === 200 ? nameIn(type, res.json) : undefined;
+  // No name to compare (no answer, an error, a body that is not JSON): the read-back cannot tell.
+  return found === undefined ? undefined : sameName(found, name);
 }
 
 /**

@@ -225,7 +225,8 @@ function loadConfigFile(input: ResolveInput): ConfigFile | undefined {
   try {
     text = readLocalFile(abs, 'utf8', MAX_YAML_FILE);
   } catch (err) {
-    throw new ConfigError(`${where}: cannot read config file ${path}: ${describeFsError(err)}`);
+    // The implicit ./scimcheck.yaml is named as the place of the error (it has no flag or variable of its own).
+    throw new ConfigError(where === 'the working directory' ? `${path}: cannot read config file: ${describeFsError(err)}` : `${where}: cannot read config file ${path}: ${describeFsError(err)}`);
   }
   const src = YamlSource.parse(path!, text, (m) => new ConfigError(m));
   const contents = src.doc.contents;
