@@ -4,6 +4,7 @@
  * and a verdict: a real deviation of the plugin, or a false failure of scimcheck (to be fixed in scimcheck, not here).
  * The exact failing sets are asserted, so a change either way shows.
  */
+import { explain, failingChecks, failingRows } from './failing.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScimClient } from '../../src/core/http/client.js';
 import { loadProfileDir } from '../../src/core/mapping/profile.js';
@@ -15,16 +16,6 @@ import { startBetterAuthScim, type BetterAuthScimServer } from './better-auth-se
 let server: BetterAuthScimServer;
 let client: ScimClient;
 let result: RunResult;
-
-const failingChecks = (r: RunResult) =>
-  r.checks.filter((c) => c.outcome === 'failed' || c.outcome === 'errored').map((c) => c.id).sort();
-const failingRows = (r: RunResult) =>
-  r.mappings.filter((m) => m.outcome === 'failed' || m.outcome === 'errored').map((m) => `${m.app}/${m.object}/${m.attribute}`).sort();
-const explain = (r: RunResult) =>
-  [
-    ...r.checks.filter((c) => c.outcome === 'failed' || c.outcome === 'errored').map((c) => `${c.id}: ${c.outcome}: ${c.message}`),
-    ...r.mappings.filter((m) => m.outcome === 'failed' || m.outcome === 'errored').map((m) => `${m.app}/${m.object}/${m.attribute}: ${m.message}`),
-  ].join('\n');
 
 /**
  * Each entry is documented in docs/interop.md ("Interop: Better Auth's SCIM plugin"), with its verdict: B1-B3 are

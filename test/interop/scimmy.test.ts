@@ -3,6 +3,7 @@
  * Every failure here must be a real SCIMMY deviation from RFC 7643/7644 or from what Entra needs — each is written up
  * in docs/interop.md with its evidence. The exact failing sets are asserted, so a regression either way shows.
  */
+import { explain, failingChecks, failingRows } from './failing.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScimClient } from '../../src/core/http/client.js';
 import { loadProfileDir } from '../../src/core/mapping/profile.js';
@@ -19,16 +20,6 @@ async function runAgainstScimmy(): Promise<RunResult> {
   client = new ScimClient(resolveTarget({ flags: { 'base-url': server.url, token: server.token }, env: {}, cwd: '/' }));
   return runSuites({ suites: loadSuiteDir(), client, profiles: loadProfileDir() });
 }
-
-const failingChecks = (r: RunResult) =>
-  r.checks.filter((c) => c.outcome === 'failed' || c.outcome === 'errored').map((c) => c.id).sort();
-const failingRows = (r: RunResult) =>
-  r.mappings.filter((m) => m.outcome === 'failed' || m.outcome === 'errored').map((m) => `${m.app}/${m.object}/${m.attribute}`).sort();
-const explain = (r: RunResult) =>
-  [
-    ...r.checks.filter((c) => c.outcome === 'failed' || c.outcome === 'errored').map((c) => `${c.id}: ${c.outcome}: ${c.message}`),
-    ...r.mappings.filter((m) => m.outcome === 'failed' || m.outcome === 'errored').map((m) => `${m.app}/${m.object}/${m.attribute}: ${m.message}`),
-  ].join('\n');
 
 /** Each entry is a SCIMMY deviation documented in docs/interop.md. */
 const EXPECTED_FAILING_CHECKS: string[] = [
