@@ -32,6 +32,8 @@ export interface ServerOptions {
   /** Requests per second above which the server answers 429 with Retry-After. */
   rateLimit?: number;
   basePath?: string;
+  /** Connection limits (defaults: headers 10 s, whole request 30 s, idle socket 30 s); tests shorten them. */
+  timeouts?: { headersMs?: number; requestMs?: number; idleMs?: number };
 }
 
 export interface RunningServer {
@@ -78,6 +80,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => void handle(ctx, req, res));
   server.keepAliveTimeout = 5_000;
+  // A client that opens a connection and never finishes its request is cut off: headers within 10 s, the whole
+  // request within 30 s, and a socket idle that long is closed (half-open connections no longer stay for ever).
+  server.headersTimeout = options.timeouts?.headersMs ?? 10_000;
+  server.requestTimeout = options.timeouts?.requestMs ?? 30_000;
+  server.timeout = options.timeouts?.idleMs ?? 30_000;
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -37,6 +37,9 @@ export function listResources(ctx: ListContext, types: TypeName[], q: ListQuery)
   const filterText = optionalString(q.filter, 'filter');
   let ast: FilterNode | undefined;
   if (filterText !== undefined && !faults.has('filter-ignored')) {
+    // A filter is parsed and evaluated by recursion: a huge or deeply nested one is refused before it could exhaust it.
+    if (filterText.length > MAX_FILTER_LENGTH) throw badRequest('invalidFilter', `the filter is longer than ${MAX_FILTER_LENGTH} characters`);
+    if (nesting(filterText) > MAX_FILTER_NESTING) throw badRequest('invalidFilter', `the filter nests parentheses or brackets deeper than ${MAX_FILTER_NESTING} levels`);
     if (faults.has('filter-names-case-sensitive')) requireRfcSpelling(filterText, ctx.registry);
     try {
       ast = parseFilter(filterText, { schemaUrns: ctx.registry.schemaUrns() });
@@ -333,4 +336,25 @@ function optionalInt(v: unknown, name: string): number | undefined {
   const n = typeof v === 'number' ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
   if (!Number.isInteger(n)) throw badRequest('invalidValue', `${name} must be an integer`);
   return n;
+}
+
+/** The longest filter the reference server evaluates, and how deeply it may nest (answered 400 invalidFilter beyond). */
+export const MAX_FILTER_LENGTH = 4096;
+export const MAX_FILTER_NESTING = 32;
+
+/** The deepest nesting of ( and [ in a filter, outside string literals. */
+function nesting(filter: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < filter.length; i++) {
+    const c = filter[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '(' || c === '[') max = Math.max(max, ++depth);
+    else if (c === ')' || c === ']') depth--;
+  }
+  return max;
 }

@@ -84,6 +84,9 @@ export function applyPatch(current: JsonObject, body: unknown, ctx: PatchContext
   return committed;
 }
 
+/** The most operations the reference server applies in one PATCH (Entra sends a few; a documented cap, answered 400). */
+export const MAX_PATCH_OPERATIONS = 1000;
+
 /** Checks `schemas` and `Operations` (RFC 7644 §3.5.2) and returns the operations. */
 function readEnvelope(body: unknown): unknown[] {
   if (!isObject(body)) throw badRequest('invalidSyntax', 'the PATCH body must be a JSON object');
@@ -95,6 +98,8 @@ function readEnvelope(body: unknown): unknown[] {
   if (!Array.isArray(ops) || ops.length === 0) {
     throw badRequest('invalidSyntax', '"Operations" must be a non-empty array of operations');
   }
+  // Each operation is applied to a copy of the resource: a PATCH of thousands of operations would hold every client.
+  if (ops.length > MAX_PATCH_OPERATIONS) throw badRequest('invalidValue', `at most ${MAX_PATCH_OPERATIONS} operations per PATCH, got ${ops.length}`);
   return ops;
 }
 
