@@ -15,8 +15,14 @@ const TOKEN = 'canary+tok/en=9f3e';
 const ACCESS = 'canary-form-access/77+x';
 const CLIENT_SECRET = 'canary-client-secret-5b';
 
-/** The credential a request carried (bearer token or Basic password), as the server saw it. */
-const credential = (req: IncomingMessage) => (req.headers.authorization ?? '').replace(/^Bearer /, '');
+/** The credentials a request carried (a bearer token, or a Basic password; an X-Api-Key value), as the server saw them. */
+function credentials(req: IncomingMessage): string[] {
+  const auth = req.headers.authorization ?? '';
+  const basic = /^Basic (.+)$/.exec(auth);
+  const first = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':') : auth.replace(/^Bearer /, '');
+  const key = req.headers['x-api-key'];
+  return [first, ...(typeof key === 'string' ? [key] : [])];
+}
 
 /** A body that echoes `s` in every encoding, in JSON. */
 function echoJson(s: string): string {
@@ -34,7 +40,10 @@ beforeAll(async () => {
   scim = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'content-type': 'application/scim+json' });
-    res.end(echoJson(credential(req)));
+    const [first, key] = credentials(req);
+    // The echoes as written (their escapes kept): the key's echo joins the body as one more member.
+    const text = echoJson(first!);
+    res.end(key ? `${text.slice(0, -1)},"key":${echoJson(key)}}` : text);
   });
   idp = createServer((req, res) => {
     req.resume();
@@ -76,5 +85,17 @@ describe('secrets echoed in any encoding', () => {
     });
     expect(leaks(r.stdout + r.stderr, [ACCESS, CLIENT_SECRET])).toEqual([]);
     expect(r.stdout).toContain('[REDACTED]');
+  });
+
+  it('a Basic password and an X-Api-Key header value', async () => {
+    const password = 'canary+pw/9=x';
+    const apiKey = 'canary-key+/77';
+    const dir = mkdtempSync(join(tmpdir(), 'scimcheck-echo-'));
+    const har = join(dir, 'r.har');
+    const r = await runCli(['run', '--base-url', scimUrl, '--suite', 'test-connection', '--verbose', '--basic', `svc:${password}`, '--header', `X-Api-Key: ${apiKey}`, '--har', har], {
+      env: cleanEnv(),
+    });
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect([r.stdout, r.stderr, readFileSync(har, 'utf8')].flatMap((o) => leaks(o, [password, apiKey]))).toEqual([]);
   });
 });
