@@ -52,4 +52,12 @@ describe('special and oversized files', () => {
       }
     }, 120_000);
   }
+
+  it('run --ledger never writes over a device or any existing file', async () => {
+    for (const file of ['/dev/zero', fifo]) {
+      const r = await runCli(['run', ...BASE, '--suite', 'discovery', '--ledger', file], { env: cleanEnv(), timeoutMs: 10_000 });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toBe(`scimcheck: --ledger: ${file} already exists; give a new file (a ledger left by a run is emptied with scimcheck cleanup --ledger ${file})`);
+    }
+  });
 });
