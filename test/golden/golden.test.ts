@@ -72,11 +72,19 @@ export function normalise(text: string, ctx: NormaliseContext): string {
   s = s.replace(/\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, (m) => uuid(m));
   // 4. the run id
   if (!/^[0-9a-f]{8}$/.test(ctx.runId)) throw new Error(`normalise: unexpected runId ${JSON.stringify(ctx.runId)}`);
-  s = s.replace(new RegExp(ctx.runId, 'gi'), (m) => (m === ctx.runId ? '<run>' : '<RUN>'));
+  // Its case follows its letters, or, for an all-digit id, the letters just before it (`SCIMCHECK-12345678`).
+  s = s.replace(new RegExp(ctx.runId, 'gi'), (m, at: number, all: string) => {
+    const letters = /[a-f]/i.test(m) ? m : all.slice(Math.max(0, at - 10), at).replace(/[^A-Za-z]/g, '');
+    return letters && letters === letters.toUpperCase() && /[A-Z]/.test(letters) ? '<RUN>' : '<run>';
+  });
   // 5. random hex in marked names
   const hex = numbered('hex');
   // (in a name written in capitals, as `<RUN>` shows, also when the hex has no letter to tell: an all-digit value)
-  s = s.replace(/scimcheck-<(?:run|RUN)>[\w.%@-]*/gi, (name) => name.replace(/(?<=[.-])(?:[0-9a-f]{8}|[0-9a-f]{6}|[0-9a-f]{4})(?=[.@%-]|$)/gi, (m) => hex(m, name.includes('<RUN>'))));
+  s = s.replace(/scimcheck-<(?:run|RUN)>[\w.%@-]*/gi, (name) => {
+    const letters = name.replace(/<[^>]*>/g, '').replace(/[^A-Za-z]/g, '');
+    const capitals = letters === letters.toUpperCase();
+    return name.replace(/(?<=[.-])(?:[0-9a-f]{8}|[0-9a-f]{6}|[0-9a-f]{4})(?=[.@%-]|$)/gi, (m) => hex(m, capitals));
+  });
   // 6. timestamps
   s = s.replace(/\b\d{4}-\d\d-\d\dT\d\d(?::|%3A)\d\d(?::|%3A)\d\d(?:\.\d+)?Z?/gi, '<time>');
   s = s.replace(/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT\b/g, '<date>');
@@ -143,5 +151,14 @@ describe('golden cases', () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
+  });
+});
+
+describe('normalise', () => {
+  it('gives an all-digit run id and random value the case of the name they stand in (no flake when a run id has no letter)', () => {
+    const text = '"scimcheck-12345678-filters-4321.a@x" "EXT-A-SCIMCHECK-12345678-FILTERS-4321"';
+    expect(normalise(text, { runId: '12345678', dirs: [] })).toBe('"scimcheck-<run>-filters-<hex-1>.a@x" "EXT-A-SCIMCHECK-<RUN>-FILTERS-<HEX-1>"');
+    const lettered = '"scimcheck-1234abcd-filters-43e1.a@x" "EXT-A-SCIMCHECK-1234ABCD-FILTERS-43E1"';
+    expect(normalise(lettered, { runId: '1234abcd', dirs: [] })).toBe('"scimcheck-<run>-filters-<hex-1>.a@x" "EXT-A-SCIMCHECK-<RUN>-FILTERS-<HEX-1>"');
   });
 });
