@@ -5,7 +5,7 @@ import { targetFlags } from '../cli/target-flags.js';
 import { ConfigError, ExitCode } from '../core/errors.js';
 import type { ScimClient } from '../core/http/client.js';
 import type { CleanupItem } from '../core/runner/runner.js';
-import { carriesName, SafetyGuard, sweepLedger } from '../core/safety/guard.js';
+import { carriesName, nameIn, SafetyGuard, sweepLedger } from '../core/safety/guard.js';
 import { Ledger, stateDir } from '../core/safety/ledger.js';
 
 /** Whether two base URLs name the same SCIM root: scheme, host, port and path (the query string aside). */
@@ -95,7 +95,7 @@ Exit codes: 0 nothing is left, 1 something could not be deleted, 2 usage or conf
           break;
         }
         for (const r of list) {
-          const name = Object.entries(r).find(([k]) => k.toLowerCase() === attr.toLowerCase())?.[1];
+          const name = nameIn(type, r);
           if (typeof r.id !== 'string' || typeof name !== 'string' || !MARKED.test(name)) continue;
           // Read back: a list entry that pairs a marked name with another object's id is not believed.
           if ((await carriesName(type, r.id, name, (q) => client.send(q))) !== true) continue;

@@ -30,16 +30,17 @@ Exit codes: 0 passed, 1 a probe failed, 2 usage or configuration error, 3 target
     const { flags } = await this.parse(TestConnection);
     this.setupOutput(flags.color);
     const { client, baseUrl } = this.openTarget(flags, flags.verbose);
+    const suite = testConnectionSuite();
     try {
       return await executeRun(this, {
         command: 'test-connection',
         baseUrl,
         client,
-        suites: [testConnectionSuite()],
+        suites: [suite],
         profiles: [],
         flags: { strict: flags.strict, verbose: flags.verbose },
         ledgerFile: false,
-        run: (common) => testConnection(client, { ...common, matchingAttribute: flags['matching-attribute'], groups: flags.groups }),
+        run: (common) => testConnection(client, { ...common, suite, matchingAttribute: flags['matching-attribute'], groups: flags.groups }),
       });
     } finally {
       await client.close();

@@ -4,6 +4,7 @@
  * into SIGINT for the foreground process group. The run must stop, delete what it created, remove its ledger and exit
  * 130 with its message, whatever the live view's library does with SIGINT itself.
  */
+import { ownObjects } from '../helpers/server.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +20,6 @@ const servers: RunningServer[] = [];
 afterEach(async () => {
   while (servers.length) await servers.pop()!.close();
 });
-const ownObjects = (s: RunningServer) => {
-  const snap = s.snapshot();
-  return [...snap.users, ...snap.groups].filter((r) => !String(r.id).startsWith('seed-')).length;
-};
 const shq = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 describe('Ctrl-C in a real terminal', () => {

@@ -19,6 +19,8 @@ export interface TestConnectionOptions {
   groups: boolean;
   /** What counts (default: MUST failures). */
   policy?: Policy;
+  /** The suite to run (default: the built-in one, loaded here). */
+  suite?: Suite;
   /** Aborting stops between probes (SIGINT). */
   signal?: AbortSignal;
   onEvent?: (e: RunEvent) => void;
@@ -33,7 +35,7 @@ export function testConnectionSuite(): Suite {
 
 export function testConnection(client: ScimClient, opts: TestConnectionOptions): Promise<RunResult> {
   return runSuites({
-    suites: [testConnectionSuite()],
+    suites: [opts.suite ?? testConnectionSuite()],
     client,
     discovery: false,
     concurrency: 1,

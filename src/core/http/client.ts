@@ -3,7 +3,7 @@ import type { Target } from '../target/resolve.js';
 import { AuthError, AuthProvider } from './auth.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Exchange, TransportFailure } from './exchange.js';
-import { depthOver, MAX_JSON_DEPTH, Redactor } from './redact.js';
+import { Redactor, TooDeep } from './redact.js';
 import { describeTransportError } from './transport-error.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json';
@@ -222,11 +222,13 @@ export class ScimClient {
     const out: ScimResponse = { exchange, status, headers: redactedHeaders };
     if (NOT_BLANK.test(text)) {
       try {
-        const json = this.redactor.parseJson(text);
-        // SCIM bodies are a few levels deep; a body nested deeper is not walked (validation and reports recurse).
-        if (depthOver(json, MAX_JSON_DEPTH)) out.jsonError = `the body is nested deeper than ${MAX_JSON_DEPTH} levels`;
-        else out.json = json;
+        out.json = this.redactor.parseJson(text);
       } catch (err) {
+        // SCIM bodies are a few levels deep; one nested deeper is refused (validation and reports recurse).
+        if (err instanceof TooDeep) {
+          out.jsonError = err.message;
+          return out;
+        }
         // V8's message quotes the start of the body, which may hold an echoed secret: keep only the position.
         const at = /position (\d+)/.exec((err as Error).message);
         const first = text.trimStart()[0];

@@ -131,7 +131,7 @@ export class Redactor {
    */
   parseJson(text: string): unknown {
     const value = JSON.parse(text) as unknown;
-    if (depthOver(value, MAX_JSON_DEPTH)) return value; // not walked (the caller refuses it): no stack to overflow
+    if (depthOver(value, MAX_JSON_DEPTH)) throw new TooDeep(); // refused before anything recurses into it
     const clean = !OTHER_ESCAPE.test(text) && !SECRET_KEY_IN_TEXT.test(text) && !(this.pattern && this.pattern.test(text));
     if (this.pattern) this.pattern.lastIndex = 0;
     return clean ? value : this.walk(value);
@@ -191,6 +191,13 @@ export function encodings(secret: string): string[] {
 function hex(unit: number, upper: boolean): string {
   const h = unit.toString(16).padStart(4, '0');
   return upper ? h.toUpperCase() : h;
+}
+
+/** A JSON body nested deeper than MAX_JSON_DEPTH (thrown by `parseJson`). */
+export class TooDeep extends Error {
+  constructor() {
+    super(`the body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
 }
 
 /** How deep a response body may nest before it is refused (a SCIM resource is about 5 levels deep). */

@@ -45,13 +45,6 @@ export function classify(path: string): PathKind {
   return segs.length === 1 ? { kind: 'collection', type } : { kind: 'object', type, id: segs[1]! };
 }
 
-function nameOf(type: ObjectType, body: unknown): string | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const key = type === 'User' ? 'username' : 'displayname';
-  for (const [k, v] of Object.entries(body)) if (k.toLowerCase() === key && typeof v === 'string') return v;
-  return undefined;
-}
-
 export class SafetyGuard implements RequestGuard {
   private readonly pending = new WeakMap<ScimRequest, LedgerEntry>();
 
@@ -68,7 +61,7 @@ export class SafetyGuard implements RequestGuard {
     if (t.kind === 'ambiguous') return `scimcheck refused to ${req.method} ${req.path}: the path is ambiguous (a ".", ".." or an encoded slash could name another object)`;
     if (req.method === 'POST' && t.kind === 'collection') {
       const body = typeof req.body === 'string' ? safeParse(req.body) : req.body;
-      const name = nameOf(t.type, body);
+      const name = nameIn(t.type, body);
       if (name !== undefined && !name.toLowerCase().includes(this.mark.toLowerCase())) {
         return `scimcheck refused to create ${t.type} "${name}": the names of objects a run creates must carry its mark ${this.mark} (use {{ run.mark }} in the suite)`;
       }
@@ -121,8 +114,8 @@ export class SafetyGuard implements RequestGuard {
 /** The name attribute of a type (what carries a run's mark). */
 const nameAttr = (type: ObjectType) => (type === 'User' ? 'userName' : 'displayName');
 
-/** The value of an object's userName / displayName (keys are case-insensitive in SCIM). */
-function nameIn(type: ObjectType, resource: unknown): string | undefined {
+/** The userName / displayName of a request body or a resource (keys are case-insensitive in SCIM). */
+export function nameIn(type: ObjectType, resource: unknown): string | undefined {
   const v = resource && typeof resource === 'object' ? Object.entries(resource).find(([k]) => k.toLowerCase() === nameAttr(type).toLowerCase())?.[1] : undefined;
   return typeof v === 'string' ? v : undefined;
 }

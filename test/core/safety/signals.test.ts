@@ -1,4 +1,5 @@
 /** Interrupted and killed runs: SIGINT cleans up and exits 130; SIGKILL leaves a ledger that `cleanup` empties. */
+import { ownObjects } from '../../helpers/server.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,6 @@ const servers: RunningServer[] = [];
 afterEach(async () => {
   while (servers.length) await servers.pop()!.close();
 });
-
-const ownObjects = (s: RunningServer) => {
-  const snap = s.snapshot();
-  return [...snap.users, ...snap.groups].filter((r) => !String(r.id).startsWith('seed-')).length;
-};
 
 /** Starts a slow run and resolves once its ledger lists at least `n` created objects. */
 async function startRun(server: RunningServer, ledger: string, n: number) {
